@@ -1,0 +1,32 @@
+import express, { type Express, type Router } from 'express';
+import { RequestContext } from '@mikro-orm/core';
+import type { Runtime } from '../platform/runtime.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { httpMetrics } from './metrics.middleware.ts';
+import { healthRoutes } from './health.routes.ts';
+
+export interface AppParts {
+  runtime: Runtime;
+  /** Mounted under /api in order; the module routers decide which routes need a user. */
+  apiRouters: Router[];
+  /** Mounted at the root before /api, e.g. the Bull Board under /admin/queues and /docs. */
+  rootRouters?: Router[];
+}
+
+export function createApp({ runtime, apiRouters, rootRouters = [] }: AppParts): Express {
+  const { config, logger, orm, metrics, checks } = runtime;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('json spaces', 0);
+  app.use(httpMetrics(metrics));
+  app.use(healthRoutes(checks, metrics));
+  for (const r of rootRouters) app.use(r);
+  app.use(express.json({ limit: config.BODY_LIMIT }));
+  // One forked EntityManager per request (MikroORM identity map must never be shared).
+  app.use((_req, _res, next) => RequestContext.create(orm.em, next));
+  for (const r of apiRouters) app.use('/api', r);
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,28 @@
+// API process entry point: thin. Build the runtime, mount the app, listen, own the shutdown.
+import { loadConfig } from '../platform/config.ts';
+import { createRuntime } from '../platform/runtime.ts';
+import { ensureTopics } from '../platform/kafka.ts';
+import { onShutdown } from '../platform/shutdown.ts';
+import { ormModel } from '../domain/model.ts';
+import { allTopics } from '../domain/events/events.topics.ts';
+import { createApp } from './app.ts';
+import { buildApiRouters } from './routes.ts';
+
+const config = loadConfig();
+const runtime = await createRuntime(config, ormModel, 'api');
+const { logger } = runtime;
+await ensureTopics(runtime.kafka, config, allTopics(config)).catch((err: Error) =>
+  logger.warn({ err: err.message }, 'could not ensure Kafka topics at start; /health/ready reports kafka'),
+);
+const app = createApp({ runtime, apiRouters: buildApiRouters(runtime) });
+const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
+server.keepAliveTimeout = 65_000; // longer than typical load-balancer idle timeouts
+
+onShutdown(
+  logger,
+  [
+    { name: 'http', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
+    { name: 'runtime', run: () => runtime.close() },
+  ],
+  config.SHUTDOWN_TIMEOUT_MS,
+);

@@ -1,0 +1,65 @@
+// One zod schema over the environment, parsed once at start-up. A bad value stops the process
+// with a message naming every offending variable. Secrets have no defaults outside development.
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: int(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.string().url().default('mysql://encore:encore@127.0.0.1:3306/encore'),
+    DB_DRIVER: z.enum(['mariadb', 'mysql']).default('mariadb'),
+    DB_POOL_MAX: int(20, 1),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    // Prefixes every Redis key and BullMQ queue; tests use a random one per file for isolation.
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('encore'),
+    KAFKA_BROKERS: z.string().default('127.0.0.1:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    KAFKA_CLIENT_ID: z.string().default('encore'),
+    KAFKA_TOPIC_PREFIX: z.string().default(''),
+    KAFKA_TOPIC_PARTITIONS: int(3, 1),
+    KAFKA_REPLICATION_FACTOR: int(1, 1),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    ADMIN_USER: z.string().min(1).optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
+    BODY_LIMIT: z.string().default('16kb'),
+    QUEUE_MAX_ACTIVE: int(100, 1),
+    QUEUE_TICK_MS: int(1000, 50),
+    QUEUE_ACTIVE_TTL_SECONDS: int(600, 1),
+    QUEUE_IDLE_TIMEOUT_SECONDS: int(300, 1),
+    HOLD_TTL_SECONDS: int(300, 1),
+    MAX_SEATS_PER_USER: int(4, 1),
+    WORKER_CONCURRENCY: int(16, 1),
+    WALLET_MAX_CHARGE: int(1_000_000, 1),
+    WALLET_MAX_BALANCE: int(10_000_000, 1),
+    JOB_WAIT_MAX_MS: int(30_000, 0),
+    SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
+    TRUST_PROXY: bool.default(false),
+  })
+  .transform((c, ctx) => {
+    // Development and test get fixed, clearly fake secrets so `npm run services` + start works;
+    // production must be given real ones.
+    const dev = c.NODE_ENV !== 'production';
+    const jwtSecret = c.JWT_SECRET ?? (dev ? 'encore-development-secret-do-not-use-in-production' : undefined);
+    const adminUser = c.ADMIN_USER ?? (dev ? 'admin' : undefined);
+    const adminPassword = c.ADMIN_PASSWORD ?? (dev ? 'encore-dev-admin' : undefined);
+    if (!jwtSecret) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
+    if (!adminUser) ctx.addIssue({ code: 'custom', path: ['ADMIN_USER'], message: 'required in production' });
+    if (!adminPassword) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'required in production' });
+    return { ...c, JWT_SECRET: jwtSecret ?? '', ADMIN_USER: adminUser ?? '', ADMIN_PASSWORD: adminPassword ?? '' };
+  });
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

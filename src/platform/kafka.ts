@@ -1,0 +1,55 @@
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export type { Kafka, Producer, Admin };
+
+export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>, logger: Logger): Kafka {
+  return new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { retries: 3, initialRetryTime: 200 },
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, log }) => {
+      const { message, ...extra } = log;
+      const fn = level <= logLevel.ERROR ? 'error' : 'warn';
+      logger[fn]({ namespace, ...extra }, `kafka: ${message}`);
+    },
+  });
+}
+
+export function topicName(config: Pick<Config, 'KAFKA_TOPIC_PREFIX'>, name: string): string {
+  return `${config.KAFKA_TOPIC_PREFIX}${name}`;
+}
+
+/** Creates the topics that do not exist yet; existing ones are left alone. */
+export async function ensureTopics(
+  kafka: Kafka,
+  config: Pick<Config, 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR'>,
+  topics: string[],
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: config.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Cheap liveness probe: a metadata round trip with the broker. */
+export async function pingKafka(admin: Admin): Promise<void> {
+  await admin.describeCluster();
+}
