@@ -65,7 +65,7 @@ kafka_jars() {
     command -v java >/dev/null || fail "Java 17+ is needed to run the Kafka broker"
     rm -rf "$kafka_home/libs"
     mvn -B -q -f "$root/services/kafka/pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$kafka_home/libs" || fail "could not resolve the Kafka jars"
+      -DincludeScope=runtime -DoutputDirectory="$kafka_home/libs" >&2 || fail "could not resolve the Kafka jars"
     touch "$kafka_home/libs/.complete"
   fi
 }
