@@ -1,13 +1,69 @@
-// Composition of the API's module routers.
+// Composition of the API: the services every router shares, and the routers in mount order.
 import { Router } from 'express';
 import type { Runtime } from '../platform/runtime.ts';
+import { ResponseCache } from '../platform/cache.ts';
+import { WaitingRoom } from '../domain/queue/queue.service.ts';
+import { getConcert } from '../domain/catalog/catalog.service.ts';
+import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
+import { JobQueues } from '../jobs/jobs.queues.ts';
 import { requireUser, userIdOf } from './auth.ts';
+import { ApiDocs } from './openapi.ts';
+import { catalogRoutes } from './catalog.routes.ts';
+import { queueRoutes } from './queue.routes.ts';
+import { z } from 'zod';
 
-export function buildApiRouters(runtime: Runtime): Router[] {
-  const auth = requireUser(runtime.config.JWT_SECRET);
-  const me = Router();
-  me.get('/me', auth, (req, res) => {
+export interface Api {
+  apiRouters: Router[];
+  rootRouters: Router[];
+  cache: ResponseCache;
+  waitingRoom: WaitingRoom;
+  queues: JobQueues;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function buildApi(runtime: Runtime): Api {
+  const { config, redis, orm, metrics } = runtime;
+  const docs = new ApiDocs();
+  const auth = requireUser(config.JWT_SECRET);
+  const em = () => orm.em.fork();
+  const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics);
+  const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
+  const waitingRoom = new WaitingRoom(redis, {
+    prefix: config.REDIS_PREFIX,
+    maxActive: config.QUEUE_MAX_ACTIVE,
+    activeTtlSeconds: config.QUEUE_ACTIVE_TTL_SECONDS,
+    idleTimeoutSeconds: config.QUEUE_IDLE_TIMEOUT_SECONDS,
+  });
+  // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
+  const concertExists = async (id: number) => {
+    await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id));
+  };
+
+  const catalog = catalogRoutes(docs, cache, em);
+  const queue = queueRoutes(docs, auth, waitingRoom, queues, concertExists);
+  const account = accountRoutes(docs, auth);
+  return {
+    apiRouters: [catalog, queue, account],
+    rootRouters: [docs.router()], // /openapi.json and /docs
+    cache,
+    waitingRoom,
+    queues,
+    start: () => cache.start(),
+    async stop() {
+      await cache.stop();
+      await queues.close();
+    },
+  };
+}
+
+function accountRoutes(docs: ApiDocs, auth: ReturnType<typeof requireUser>) {
+  const r = Router();
+  docs.route(r, {
+    method: 'get', path: '/me', summary: 'Who the bearer token says I am', tags: ['account'], security: 'user',
+    responses: { 200: { description: 'the caller', schema: z.object({ userId: z.number().int() }) } },
+  }, [auth], (req, res) => {
     res.json({ userId: userIdOf(req) });
   });
-  return [me];
+  return r;
 }

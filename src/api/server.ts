@@ -6,7 +6,7 @@ import { onShutdown } from '../platform/shutdown.ts';
 import { ormModel } from '../domain/model.ts';
 import { allTopics } from '../domain/events/events.topics.ts';
 import { createApp } from './app.ts';
-import { buildApiRouters } from './routes.ts';
+import { buildApi } from './routes.ts';
 
 const config = loadConfig();
 const runtime = await createRuntime(config, ormModel, 'api');
@@ -14,7 +14,9 @@ const { logger } = runtime;
 await ensureTopics(runtime.kafka, config, allTopics(config)).catch((err: Error) =>
   logger.warn({ err: err.message }, 'could not ensure Kafka topics at start; /health/ready reports kafka'),
 );
-const app = createApp({ runtime, apiRouters: buildApiRouters(runtime) });
+const api = buildApi(runtime);
+await api.start();
+const app = createApp({ runtime, apiRouters: api.apiRouters, rootRouters: api.rootRouters });
 const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
 server.keepAliveTimeout = 65_000; // longer than typical load-balancer idle timeouts
 
@@ -22,6 +24,7 @@ onShutdown(
   logger,
   [
     { name: 'http', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
+    { name: 'api', run: () => api.stop() },
     { name: 'runtime', run: () => runtime.close() },
   ],
   config.SHUTDOWN_TIMEOUT_MS,

@@ -53,3 +53,49 @@ export async function ensureTopics(
 export async function pingKafka(admin: Admin): Promise<void> {
   await admin.describeCluster();
 }
+
+/**
+ * An idempotent producer (acks=all) that connects on first use and reconnects after a failure,
+ * so a process can start, and keep working, while Kafka is down.
+ */
+export class LazyProducer {
+  private producer?: Producer;
+  private connecting?: Promise<Producer>;
+  private readonly kafka: Kafka;
+  constructor(kafka: Kafka) { this.kafka = kafka; }
+
+  async send(topic: string, messages: { key: string; value: string }[]): Promise<void> {
+    const producer = await this.get();
+    try {
+      await producer.send({ topic, acks: -1, messages });
+    } catch (err) {
+      await this.reset();
+      throw err;
+    }
+  }
+
+  private async get(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.connecting ??= (async () => {
+      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      try {
+        await p.connect();
+        this.producer = p;
+        return p;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private async reset(): Promise<void> {
+    const p = this.producer;
+    this.producer = undefined;
+    await p?.disconnect().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.reset();
+  }
+}

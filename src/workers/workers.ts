@@ -1,8 +1,42 @@
+import { Worker, type Job } from 'bullmq';
 import type { Runtime } from '../platform/runtime.ts';
+import { createRedis } from '../platform/redis.ts';
+import { JOBS, QUEUES, type JobName } from '../jobs/jobs.catalog.ts';
+import { bullPrefix } from '../jobs/jobs.queues.ts';
+import { createWorkerContext, type WorkerContext } from './context.ts';
+import { processors } from './processors.ts';
 
-export interface RunningWorkers { close(): Promise<void> }
+export interface RunningWorkers { context: WorkerContext; close(): Promise<void> }
 
-/** Starts the processors and schedulers of this process; filled in as job types are added. */
-export async function startWorkers(_runtime: Runtime): Promise<RunningWorkers> {
-  return { close: async () => {} };
+/** One BullMQ Worker per queue; each dispatches on the job name to its typed processor. */
+export async function startWorkers(runtime: Runtime, opts: { concurrency?: number } = {}): Promise<RunningWorkers> {
+  const { config, logger } = runtime;
+  const context = createWorkerContext(runtime);
+  const connection = createRedis(config.REDIS_URL, 'blocking');
+  const workers = QUEUES.map((queue) => {
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const name = job.name as JobName;
+        const def = JOBS[name];
+        if (!def) throw new Error(`no processor for job ${job.name}`);
+        const payload = def.payload.parse(job.data);
+        return (processors[name] as (c: WorkerContext, p: unknown, j: Job) => Promise<unknown>)(context, payload, job);
+      },
+      { connection, prefix: bullPrefix(config.REDIS_PREFIX), concurrency: opts.concurrency ?? config.WORKER_CONCURRENCY },
+    );
+    worker.on('error', (err) => logger.warn({ err: err.message, queue }, 'worker error'));
+    worker.on('failed', (job, err) => logger.debug({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
+    return worker;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    context,
+    async close() {
+      // Stop fetching and let in-flight jobs finish, then close the producers and connections.
+      await Promise.all(workers.map((w) => w.close()));
+      await context.close();
+      connection.disconnect();
+    },
+  };
 }

@@ -1,21 +1,22 @@
 // HTTP basics against a real app: health with real dependencies, the one error shape, auth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
-import { buildApiRouters } from '../../src/api/routes.ts';
 import { signUserToken } from '../../src/api/auth.ts';
 import type { Runtime } from '../../src/platform/runtime.ts';
 import { testRuntime } from '../support/env.ts';
-import { api, listen, type TestServer } from '../support/http.ts';
+import { api, listen } from '../support/http.ts';
+import { startTestApi, type TestApi } from '../support/app.ts';
 
+let t: TestApi;
 let rt: Runtime;
-let srv: TestServer;
+let srv: { url: string };
 beforeAll(async () => {
-  rt = await testRuntime();
-  srv = await listen(createApp({ runtime: rt, apiRouters: buildApiRouters(rt) }));
+  t = await startTestApi();
+  rt = t.rt;
+  srv = t;
 });
 afterAll(async () => {
-  await srv.close();
-  await rt.close();
+  await t.close();
 });
 
 describe('health', () => {

@@ -1,0 +1,26 @@
+// Cache keys and TTLs of the catalog reads (the original system's TTLs: list 5 min, detail 10 min,
+// schedules 3 min, seats 10 s). The in-process copy lives at most 1 s, which is also the longest a
+// seat map can be stale after a seat changes if an invalidation message were lost; normally the
+// published invalidation drops it within milliseconds.
+import type { CacheOptions, ResponseCache } from '../../platform/cache.ts';
+import { SEAT_STATUSES, type SeatStatus } from './catalog.entity.ts';
+
+export const CATALOG_CACHE = {
+  concertList: { ttlMs: 5 * 60_000, l1TtlMs: 1000 },
+  concertDetail: { ttlMs: 10 * 60_000, l1TtlMs: 1000 },
+  schedules: { ttlMs: 3 * 60_000, l1TtlMs: 1000 },
+  seats: { ttlMs: 10_000, l1TtlMs: 1000 },
+} satisfies Record<string, CacheOptions>;
+
+export const catalogKeys = {
+  concertList: () => 'concerts',
+  concertDetail: (id: number) => `concert:${id}`,
+  schedules: (concertId: number, from: string, to: string) => `schedules:${concertId}:${from}:${to}`,
+  seats: (scheduleId: number, status?: SeatStatus) => `seats:${scheduleId}:${status ?? 'all'}`,
+};
+
+/** Called after a transaction that changed seats of these schedules has committed. */
+export async function invalidateSeatMaps(cache: ResponseCache, scheduleIds: Iterable<number>): Promise<void> {
+  const keys = [...new Set(scheduleIds)].flatMap((id) => [catalogKeys.seats(id), ...SEAT_STATUSES.map((st) => catalogKeys.seats(id, st))]);
+  await Promise.all(keys.map((k) => cache.invalidate(k)));
+}

@@ -1,0 +1,22 @@
+import type { Redis, Result } from 'ioredis';
+import { loadLuaScripts } from '../../platform/redis.ts';
+
+type Reply = (string | number)[];
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    queueJoin(...args: [...keys: string[], user: string, token: string, now: number]): Result<Reply, Context>;
+    queueStatus(...args: [...keys: string[], token: string, user: string, now: number]): Result<Reply, Context>;
+    queueLeave(...args: [...keys: string[], user: string, now: number, token: string]): Result<number, Context>;
+    queuePromote(...args: (string | number)[]): Result<number[], Context>;
+  }
+}
+
+export function loadQueueScripts(redis: Redis): void {
+  loadLuaScripts(redis, {
+    queueJoin: new URL('./queue-join.lua', import.meta.url),
+    queueStatus: new URL('./queue-status.lua', import.meta.url),
+    queueLeave: new URL('./queue-leave.lua', import.meta.url),
+    queuePromote: new URL('./queue-promote.lua', import.meta.url),
+  });
+}

@@ -1,0 +1,58 @@
+// BullMQ Queue instances for producers (API and workers that enqueue follow-up jobs).
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOBS, QUEUES, type JobName, type JobPayload, type QueueName } from './jobs.catalog.ts';
+
+/** BullMQ key prefix. The braces make every queue's keys share one Redis Cluster slot. */
+export function bullPrefix(redisPrefix: string): string {
+  return `${redisPrefix}:{jobs}`;
+}
+
+export class JobQueues {
+  readonly queues: Record<QueueName, Queue>;
+  private readonly tickMs: number;
+  /** Concert id → when this process last made sure its admission scheduler exists. */
+  private readonly tickerEnsuredAt = new Map<number, number>();
+
+  constructor(connection: Redis, redisPrefix: string, opts: { tickMs: number }) {
+    const prefix = bullPrefix(redisPrefix);
+    this.queues = Object.fromEntries(QUEUES.map((q) => [q, new Queue(q, { connection, prefix })])) as Record<QueueName, Queue>;
+    for (const q of Object.values(this.queues)) q.on('error', () => undefined); // surfaced by the caller's awaited call
+    this.tickMs = opts.tickMs;
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: { jobId?: string; delay?: number } = {}) {
+    const def = JOBS[name];
+    const data = def.payload.parse(payload);
+    return this.queues[def.queue].add(name, data, { ...def.options, ...opts });
+  }
+
+  /**
+   * Makes sure the concert's admission tick is scheduled. Called when a user joins a line or polls
+   * it; remembered for 30 s per process so the rush does not upsert on every request. The tick
+   * removes its own scheduler once the concert has nobody waiting or active, and the next join or
+   * poll (after at most 30 s of memo) brings it back, which also covers a join racing that removal.
+   */
+  async ensureAdmissionTicker(concertId: number, force = false): Promise<void> {
+    const now = Date.now();
+    const last = this.tickerEnsuredAt.get(concertId);
+    if (!force && last !== undefined && now - last < 30_000) return;
+    this.tickerEnsuredAt.set(concertId, now);
+    try {
+      await this.queues.admission.upsertJobScheduler(admissionSchedulerId(concertId), { every: this.tickMs }, {
+        name: 'admission.tick', data: { concertId }, opts: JOBS['admission.tick'].options,
+      });
+    } catch (err) {
+      this.tickerEnsuredAt.delete(concertId);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+  }
+}
+
+export function admissionSchedulerId(concertId: number): string {
+  return `admit-${concertId}`;
+}

@@ -1,0 +1,35 @@
+// What processors get: the process runtime plus the domain services built on it.
+import type { Runtime } from '../platform/runtime.ts';
+import { LazyProducer, topicName } from '../platform/kafka.ts';
+import { WaitingRoom } from '../domain/queue/queue.service.ts';
+import { JobQueues } from '../jobs/jobs.queues.ts';
+import { TOPICS } from '../domain/events/events.topics.ts';
+
+export interface WorkerContext {
+  runtime: Runtime;
+  waitingRoom: WaitingRoom;
+  queues: JobQueues;
+  producer: LazyProducer;
+  topic: (name: (typeof TOPICS)[keyof typeof TOPICS]) => string;
+  close(): Promise<void>;
+}
+
+export function createWorkerContext(runtime: Runtime): WorkerContext {
+  const { config, redis, kafka } = runtime;
+  const waitingRoom = new WaitingRoom(redis, {
+    prefix: config.REDIS_PREFIX,
+    maxActive: config.QUEUE_MAX_ACTIVE,
+    activeTtlSeconds: config.QUEUE_ACTIVE_TTL_SECONDS,
+    idleTimeoutSeconds: config.QUEUE_IDLE_TIMEOUT_SECONDS,
+  });
+  const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
+  const producer = new LazyProducer(kafka);
+  return {
+    runtime, waitingRoom, queues, producer,
+    topic: (name) => topicName(config, name),
+    async close() {
+      await queues.close();
+      await producer.close();
+    },
+  };
+}
