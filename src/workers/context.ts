@@ -3,7 +3,7 @@ import type { Runtime } from '../platform/runtime.ts';
 import { LazyProducer, topicName } from '../platform/kafka.ts';
 import { WaitingRoom } from '../domain/queue/queue.service.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
-import { TOPICS } from '../domain/events/events.topics.ts';
+import type { TOPICS } from '../domain/events/events.topics.ts';
 
 export interface WorkerContext {
   runtime: Runtime;
