@@ -60,16 +60,3 @@ export function queueRoutes(
 
   return r;
 }
-
-/**
- * Requires the caller's ACTIVE queue token for the concert the request acts on; `concertOf`
- * resolves that concert from the request (e.g. from the schedule or reservation it names).
- */
-export function requireActiveQueueToken(room: WaitingRoom, concertOf: (req: Parameters<RequestHandler>[0]) => Promise<number>): RequestHandler {
-  return async (req, _res, next) => {
-    const token = req.header('x-queue-token');
-    const concertId = await concertOf(req);
-    await room.requireActive(userIdOf(req), token, concertId);
-    next();
-  };
-}

@@ -1,7 +1,9 @@
 // Composition of the API: the services every router shares, and the routers in mount order.
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Runtime } from '../platform/runtime.ts';
 import { ResponseCache } from '../platform/cache.ts';
+import { createRedis } from '../platform/redis.ts';
 import { WaitingRoom } from '../domain/queue/queue.service.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
@@ -10,7 +12,10 @@ import { requireUser, userIdOf } from './auth.ts';
 import { ApiDocs } from './openapi.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { queueRoutes } from './queue.routes.ts';
-import { z } from 'zod';
+import { jobRoutes } from './jobs.routes.ts';
+import { JobSubmitter } from './jobs.submit.ts';
+import { reservationRoutes, walletRoutes } from './reservation.routes.ts';
+import { adminRoutes } from './admin.ts';
 
 export interface Api {
   apiRouters: Router[];
@@ -23,7 +28,7 @@ export interface Api {
 }
 
 export function buildApi(runtime: Runtime): Api {
-  const { config, redis, orm, metrics } = runtime;
+  const { config, redis, orm, metrics, logger } = runtime;
   const docs = new ApiDocs();
   const auth = requireUser(config.JWT_SECRET);
   const em = () => orm.em.fork();
@@ -35,24 +40,38 @@ export function buildApi(runtime: Runtime): Api {
     activeTtlSeconds: config.QUEUE_ACTIVE_TTL_SECONDS,
     idleTimeoutSeconds: config.QUEUE_IDLE_TIMEOUT_SECONDS,
   });
+  const blocking = createRedis(config.REDIS_URL, 'blocking');
+  blocking.on('error', () => undefined);
+  const jobs = new JobSubmitter(queues, redis, config.REDIS_PREFIX);
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
   const concertExists = async (id: number) => {
     await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id));
   };
+  const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
+  const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
 
-  const catalog = catalogRoutes(docs, cache, em);
-  const queue = queueRoutes(docs, auth, waitingRoom, queues, concertExists);
-  const account = accountRoutes(docs, auth);
   return {
-    apiRouters: [catalog, queue, account],
-    rootRouters: [docs.router()], // /openapi.json and /docs
+    apiRouters: [
+      catalogRoutes(docs, cache, em),
+      queueRoutes(docs, auth, waitingRoom, queues, concertExists),
+      reservationRoutes(orderDeps),
+      walletRoutes(orderDeps),
+      jobsApi.router,
+      accountRoutes(docs, auth),
+    ],
+    rootRouters: [
+      docs.router(), // /openapi.json and /docs
+      adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD),
+    ],
     cache,
     waitingRoom,
     queues,
     start: () => cache.start(),
     async stop() {
+      await jobsApi.close();
       await cache.stop();
       await queues.close();
+      blocking.disconnect();
     },
   };
 }

@@ -2,9 +2,17 @@
 // tests pass this to platform/db.ts createOrm().
 import type { OrmModel } from '../platform/db.ts';
 import { Concert, Schedule, Seat } from './catalog/catalog.entity.ts';
+import { Wallet, WalletLedger } from './wallet/wallet.entity.ts';
+import { Reservation, ReservationSeat, SeatQuota } from './reservation/reservation.entity.ts';
+import { Payment } from './payment/payment.entity.ts';
+import { OutboxEvent } from './events/outbox.entity.ts';
 import { Migration20261127000100Catalog } from '../migrations/Migration20261127000100Catalog.ts';
+import { Migration20261127000200Reservations } from '../migrations/Migration20261127000200Reservations.ts';
 
 export const ormModel: OrmModel = {
-  entities: [Concert, Schedule, Seat],
-  migrations: [{ name: 'Migration20261127000100Catalog', class: Migration20261127000100Catalog }],
+  entities: [Concert, Schedule, Seat, Wallet, WalletLedger, Reservation, ReservationSeat, SeatQuota, Payment, OutboxEvent],
+  migrations: [
+    { name: 'Migration20261127000100Catalog', class: Migration20261127000100Catalog },
+    { name: 'Migration20261127000200Reservations', class: Migration20261127000200Reservations },
+  ],
 };

@@ -4,16 +4,28 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
 
-export const QUEUES = ['admission'] as const;
+export const QUEUES = ['admission', 'reservations', 'payments', 'holds'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 interface JobDef {
   queue: QueueName;
   payload: z.ZodType;
   options: JobsOptions;
+  /** Jobs a user submits get an id with this prefix and are readable at /api/jobs/:id. */
+  idPrefix?: string;
 }
 
 const positiveInt = z.number().int().positive();
+
+// Infrastructure faults (lock wait timeout, deadlock, optimistic conflict, lost connection) are
+// thrown and retried with exponential backoff; business outcomes end the job at once.
+const userJob: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 100, jitter: 0.5 },
+  // Results stay readable for a day (the idempotency window of Idempotency-Key is the same).
+  removeOnComplete: { age: 24 * 3600, count: 200_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
 
 export const JOBS = {
   /** One admission tick of one concert's waiting room (run by a job scheduler per concert). */
@@ -23,7 +35,56 @@ export const JOBS = {
     // A tick that fails is simply superseded by the next one; keep only a short history.
     options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000, age: 24 * 3600 } },
   },
+  'reservation.hold': {
+    queue: 'reservations',
+    idPrefix: 'hold',
+    payload: z.object({ userId: positiveInt, scheduleId: positiveInt, seatNumbers: z.array(positiveInt).min(1) }),
+    options: userJob,
+  },
+  'reservation.release': {
+    queue: 'reservations',
+    idPrefix: 'release',
+    payload: z.object({ userId: positiveInt, reservationId: positiveInt }),
+    options: userJob,
+  },
+  'payment.pay': {
+    queue: 'payments',
+    idPrefix: 'pay',
+    payload: z.object({ userId: positiveInt, reservationId: positiveInt }),
+    options: userJob,
+  },
+  'wallet.charge': {
+    queue: 'payments',
+    idPrefix: 'charge',
+    payload: z.object({ userId: positiveInt, amount: positiveInt }),
+    options: userJob,
+  },
+  /** Releases one hold exactly at its expiry (a delayed job per hold). */
+  'hold.expire': {
+    queue: 'holds',
+    payload: z.object({ reservationId: positiveInt }),
+    options: { attempts: 10, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+  },
+  /** Safety net: releases holds whose delayed job was lost (job scheduler). */
+  'holds.sweep': {
+    queue: 'holds',
+    payload: z.object({}),
+    options: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 500 } },
+  },
 } as const satisfies Record<string, JobDef>;
 
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.output<(typeof JOBS)[N]['payload']>;
+
+/** The jobs users submit, by the prefix of their ids. */
+export const USER_JOBS = Object.entries(JOBS).filter(([, d]) => 'idPrefix' in d) as [JobName, JobDef & { idPrefix: string }][];
+
+export function userJobByPrefix(jobId: string): [JobName, JobDef & { idPrefix: string }] | undefined {
+  const prefix = jobId.split('-', 1)[0];
+  return USER_JOBS.find(([, d]) => d.idPrefix === prefix);
+}
+
+/** What every user job returns: a business success or a business failure with a stable code. */
+export type JobOutcome<T = unknown> =
+  | { ok: true; result: T }
+  | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };

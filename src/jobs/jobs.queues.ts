@@ -1,7 +1,8 @@
 // BullMQ Queue instances for producers (API and workers that enqueue follow-up jobs).
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOBS, QUEUES, type JobName, type JobPayload, type QueueName } from './jobs.catalog.ts';
+import { randomUUID } from 'node:crypto';
+import { JOBS, QUEUES, userJobByPrefix, type JobName, type JobPayload, type QueueName } from './jobs.catalog.ts';
 
 /** BullMQ key prefix. The braces make every queue's keys share one Redis Cluster slot. */
 export function bullPrefix(redisPrefix: string): string {
@@ -46,6 +47,24 @@ export class JobQueues {
       this.tickerEnsuredAt.delete(concertId);
       throw err;
     }
+  }
+
+  /** A new id for a user job: `<prefix>-<uuid>`, so the id alone names its queue. */
+  static newUserJobId(name: JobName, idempotencyHash?: string): string {
+    const def = JOBS[name] as { idPrefix?: string };
+    if (!def.idPrefix) throw new Error(`${name} is not a user job`);
+    return `${def.idPrefix}-${idempotencyHash ?? randomUUID()}`;
+  }
+
+  /** The user job with this id, if it exists (and was not yet removed by retention). */
+  async findUserJob(jobId: string): Promise<Job | undefined> {
+    const entry = userJobByPrefix(jobId);
+    if (!entry) return undefined;
+    return (await this.queues[entry[1].queue].getJob(jobId)) ?? undefined;
+  }
+
+  async ensureHoldSweeper(everyMs: number): Promise<void> {
+    await this.queues.holds.upsertJobScheduler('holds-sweep', { every: everyMs }, { name: 'holds.sweep', data: {}, opts: JOBS['holds.sweep'].options });
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,11 @@ const schema = z
     HOLD_TTL_SECONDS: int(300, 1),
     MAX_SEATS_PER_USER: int(4, 1),
     WORKER_CONCURRENCY: int(16, 1),
+    // How long a worker's lock on a job lasts and how often stalled jobs (whose worker died) are
+    // looked for: a killed worker's jobs are picked up by another within about the sum of the two.
+    WORKER_LOCK_DURATION_MS: int(30_000, 500),
+    WORKER_STALLED_INTERVAL_MS: int(30_000, 500),
+    HOLD_SWEEP_INTERVAL_MS: int(30_000, 100),
     WALLET_MAX_CHARGE: int(1_000_000, 1),
     WALLET_MAX_BALANCE: int(10_000_000, 1),
     JOB_WAIT_MAX_MS: int(30_000, 0),

@@ -1,6 +1,7 @@
 // What processors get: the process runtime plus the domain services built on it.
 import type { Runtime } from '../platform/runtime.ts';
 import { LazyProducer, topicName } from '../platform/kafka.ts';
+import { ResponseCache } from '../platform/cache.ts';
 import { WaitingRoom } from '../domain/queue/queue.service.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
 import type { TOPICS } from '../domain/events/events.topics.ts';
@@ -10,12 +11,15 @@ export interface WorkerContext {
   waitingRoom: WaitingRoom;
   queues: JobQueues;
   producer: LazyProducer;
+  /** Used only to invalidate: workers change seats, API processes serve the cached seat maps. */
+  cache: ResponseCache;
+  clock: () => Date;
   topic: (name: (typeof TOPICS)[keyof typeof TOPICS]) => string;
   close(): Promise<void>;
 }
 
 export function createWorkerContext(runtime: Runtime): WorkerContext {
-  const { config, redis, kafka } = runtime;
+  const { config, redis, kafka, metrics } = runtime;
   const waitingRoom = new WaitingRoom(redis, {
     prefix: config.REDIS_PREFIX,
     maxActive: config.QUEUE_MAX_ACTIVE,
@@ -26,6 +30,8 @@ export function createWorkerContext(runtime: Runtime): WorkerContext {
   const producer = new LazyProducer(kafka);
   return {
     runtime, waitingRoom, queues, producer,
+    cache: new ResponseCache(redis, config.REDIS_PREFIX, metrics),
+    clock: () => new Date(),
     topic: (name) => topicName(config, name),
     async close() {
       await queues.close();

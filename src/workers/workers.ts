@@ -23,13 +23,22 @@ export async function startWorkers(runtime: Runtime, opts: { concurrency?: numbe
         const payload = def.payload.parse(job.data);
         return (processors[name] as (c: WorkerContext, p: unknown, j: Job) => Promise<unknown>)(context, payload, job);
       },
-      { connection, prefix: bullPrefix(config.REDIS_PREFIX), concurrency: opts.concurrency ?? config.WORKER_CONCURRENCY },
+      {
+        connection,
+        prefix: bullPrefix(config.REDIS_PREFIX),
+        concurrency: opts.concurrency ?? config.WORKER_CONCURRENCY,
+        lockDuration: config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+        // A job whose worker died is retried (not failed) up to this many times.
+        maxStalledCount: 3,
+      },
     );
     worker.on('error', (err) => logger.warn({ err: err.message, queue }, 'worker error'));
     worker.on('failed', (job, err) => logger.debug({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await context.queues.ensureHoldSweeper(config.HOLD_SWEEP_INTERVAL_MS);
   return {
     context,
     async close() {

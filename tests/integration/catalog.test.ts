@@ -78,7 +78,8 @@ describe('cache', () => {
     expect((await api(a.url, path)).json.seats[0].status).toBe('AVAILABLE');
     expect((await api(b.url, path)).json.seats[0].status).toBe('AVAILABLE');
 
-    await a.rt.orm.em.fork().getConnection().execute("update seats set status = 'HELD' where schedule_id = ? and seat_number = 1", [id]);
+    const conn = a.rt.orm.em.fork().getConnection();
+    await conn.execute("update seats set status = 'HELD' where schedule_id = ? and seat_number = 1", [id]);
     const changedAt = Date.now();
     await invalidateSeatMaps(a.api.cache, [id]);
     for (const t of [a, b]) {
@@ -91,6 +92,8 @@ describe('cache', () => {
     }
     const available = await api(b.url, `${path}?status=available`);
     expect(available.json.seats.map((s: { seatNumber: number }) => s.seatNumber)).toEqual([2, 3]);
+    // Put the seat back: this database is audited by later test files.
+    await conn.execute("update seats set status = 'AVAILABLE' where schedule_id = ? and seat_number = 1", [id]);
   });
 
   it('a load that raced an invalidation does not park its stale value in Redis', async () => {

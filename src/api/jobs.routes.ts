@@ -1,0 +1,88 @@
+// Polling a submitted job. Only its submitter can read it; anyone else gets the same 404 as for a
+// job that does not exist, so job ids leak nothing.
+import { Router, type RequestHandler } from 'express';
+import { QueueEvents, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { Redis } from 'ioredis';
+import { AppError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { JobQueues } from '../jobs/jobs.queues.ts';
+import { bullPrefix } from '../jobs/jobs.queues.ts';
+import { userJobByPrefix, type JobOutcome, type QueueName } from '../jobs/jobs.catalog.ts';
+import { userIdOf } from './auth.ts';
+import type { ApiDocs } from './openapi.ts';
+
+export const jobViewSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  state: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }).optional(),
+});
+type JobView = z.infer<typeof jobViewSchema>;
+
+export async function viewJob(fetched: Job, logger: Logger, refetch: () => Promise<Job | undefined>): Promise<JobView> {
+  let job = fetched;
+  const state = await job.getState();
+  // The job may have finished between reading it and reading its state: read it again.
+  if ((state === 'completed' || state === 'failed') && !job.finishedOn) job = (await refetch()) ?? job;
+  const base = { id: job.id!, type: job.name };
+  if (state === 'completed') {
+    const out = job.returnvalue as JobOutcome;
+    return out.ok ? { ...base, state: 'succeeded', result: out.result } : { ...base, state: 'failed', error: out.error };
+  }
+  if (state === 'failed') {
+    // Retries were exhausted on an infrastructure fault; its text may name internals, so log it only.
+    logger.warn({ jobId: job.id, reason: job.failedReason }, 'job failed after retries');
+    return { ...base, state: 'failed', error: { code: 'JOB_FAILED', message: 'the job could not be completed after several attempts; submit it again' } };
+  }
+  return { ...base, state: state === 'active' ? 'running' : 'queued' };
+}
+
+/** QueueEvents (one blocking connection per queue) for ?waitMs=, created on first use. */
+class JobWaiter {
+  private readonly events = new Map<QueueName, QueueEvents>();
+  private readonly connection: Redis;
+  private readonly prefix: string;
+  constructor(connection: Redis, redisPrefix: string) {
+    this.connection = connection;
+    this.prefix = bullPrefix(redisPrefix);
+  }
+  async wait(job: Job, queue: QueueName, ms: number): Promise<void> {
+    let qe = this.events.get(queue);
+    if (!qe) {
+      qe = new QueueEvents(queue, { connection: this.connection, prefix: this.prefix });
+      qe.on('error', () => undefined);
+      this.events.set(queue, qe);
+      await qe.waitUntilReady();
+    }
+    // Resolves or rejects when the job ends, or rejects at the deadline; the caller re-reads it.
+    await job.waitUntilFinished(qe, ms).catch(() => undefined);
+  }
+  async close() {
+    await Promise.all([...this.events.values()].map((e) => e.close()));
+  }
+}
+
+export function jobRoutes(docs: ApiDocs, auth: RequestHandler, queues: JobQueues, blocking: Redis, redisPrefix: string, maxWaitMs: number, logger: Logger) {
+  const r = Router();
+  const waiter = new JobWaiter(blocking, redisPrefix);
+  docs.route(r, {
+    method: 'get', path: '/jobs/:id', summary: 'State and outcome of a job I submitted (?waitMs= holds until it ends)', tags: ['jobs'], security: 'user',
+    params: z.object({ id: z.string().regex(/^[a-z]+-[A-Za-z0-9-]{1,64}$/, 'is not a job id') }),
+    query: z.object({ waitMs: z.string().regex(/^\d{1,6}$/, 'must be a whole number of milliseconds').transform(Number).optional() }),
+    responses: { 200: { description: 'the job', schema: jobViewSchema } },
+  }, [auth], async (req, res, { params, query }) => {
+    const userId = userIdOf(req);
+    const entry = userJobByPrefix(params.id);
+    let job = await queues.findUserJob(params.id);
+    if (!entry || !job || (job.data as { userId?: number }).userId !== userId) throw new AppError('JOB_NOT_FOUND', `no job ${params.id}`);
+    const waitMs = Math.min(query.waitMs ?? 0, maxWaitMs);
+    if (waitMs > 0 && !(await job.isCompleted()) && !(await job.isFailed())) {
+      await waiter.wait(job, entry[1].queue, waitMs);
+      job = (await queues.findUserJob(params.id)) ?? job;
+    }
+    res.json(await viewJob(job, logger, () => queues.findUserJob(params.id)));
+  });
+  return { router: r, close: () => waiter.close() };
+}

@@ -1,0 +1,71 @@
+// Balances change only through these functions, each inside the caller's transaction: the wallet
+// row is updated with an optimistic version check and a ledger row is written with a unique
+// reference, so a retried job cannot post twice and balance always equals the ledger sum.
+import { DeadlockException, LockWaitTimeoutException, OptimisticLockError } from '@mikro-orm/core';
+import type { EntityManager } from '../../platform/db.ts';
+import { Wallet, WalletLedger } from './wallet.entity.ts';
+import { chargedBalance, debitedBalance, type WalletLimits } from './wallet.rules.ts';
+
+export interface WalletView { userId: number; balance: number; version: number }
+
+export async function getWallet(em: EntityManager, userId: number): Promise<WalletView> {
+  const w = await em.findOne(Wallet, userId);
+  return { userId, balance: w?.balance ?? 0, version: w?.version ?? 0 };
+}
+
+async function loadOrCreate(em: EntityManager, userId: number) {
+  const existing = await em.findOne(Wallet, userId, { refresh: true });
+  if (existing) return existing;
+  // Only a first charge creates the row. (Running `insert ignore` every time would take a shared
+  // lock on the existing row and deadlock two concurrent charges when both then update it.)
+  await em.getConnection().execute('insert ignore into wallets (user_id, balance, version) values (?, 0, 1)', [userId], 'run', em.getTransactionContext());
+  return em.findOneOrFail(Wallet, userId, { refresh: true });
+}
+
+async function posted(em: EntityManager, reference: string) {
+  return em.findOne(WalletLedger, { reference });
+}
+
+/** Charges the wallet; idempotent per reference. Throws OptimisticLockError on a concurrent change. */
+export async function charge(em: EntityManager, userId: number, amount: number, reference: string, limits: WalletLimits): Promise<WalletView> {
+  const previous = await posted(em, reference);
+  const wallet = await loadOrCreate(em, userId);
+  if (previous) return { userId, balance: wallet.balance, version: wallet.version };
+  wallet.balance = chargedBalance(wallet.balance, amount, limits);
+  em.create(WalletLedger, { userId, amount, balanceAfter: wallet.balance, kind: 'CHARGE', reference });
+  await em.flush(); // the version check happens here
+  return { userId, balance: wallet.balance, version: wallet.version };
+}
+
+/** Debits the wallet for a payment; idempotent per reference. */
+export async function debit(em: EntityManager, userId: number, amount: number, reference: string): Promise<WalletView> {
+  const wallet = await em.findOne(Wallet, userId, { refresh: true });
+  const balance = wallet?.balance ?? 0;
+  if (await posted(em, reference)) return { userId, balance, version: wallet?.version ?? 0 };
+  const after = debitedBalance(balance, amount);
+  wallet!.balance = after;
+  em.create(WalletLedger, { userId, amount: -amount, balanceAfter: after, kind: 'PAYMENT', reference });
+  await em.flush();
+  return { userId, balance: after, version: wallet!.version };
+}
+
+/** Faults that a fresh attempt of the same transaction can cure. */
+export function isTransient(err: unknown): boolean {
+  return err instanceof OptimisticLockError || err instanceof DeadlockException || err instanceof LockWaitTimeoutException;
+}
+
+/**
+ * Runs a transaction again on an optimistic-lock conflict, a deadlock or a lock wait timeout, at
+ * most `attempts` times with growing jitter; after that the fault is thrown and the job's own
+ * retries (with backoff) take over.
+ */
+export async function retryTransient<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isTransient(err) || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Job } from 'bullmq';
+import type { WorkerContext } from './context.ts';
+import type { JobPayload } from '../jobs/jobs.catalog.ts';
+import { endHold, findOverdueHolds, holdSeats } from '../domain/reservation/reservation.service.ts';
+import { invalidateSeatMaps } from '../domain/catalog/catalog.cache.ts';
+import { outcome } from './outcome.ts';
+import { retryTransient } from '../domain/wallet/wallet.service.ts';
+
+export async function processHold(ctx: WorkerContext, p: JobPayload<'reservation.hold'>, job: Job) {
+  return outcome(async () => {
+    const { config, orm } = ctx.runtime;
+    const view = await retryTransient(() => holdSeats(orm.em.fork(), { ...p, jobId: job.id! }, { holdSeconds: config.HOLD_TTL_SECONDS, now: ctx.clock() }));
+    // After commit. If either fails the job is retried; holdSeats then returns the same hold.
+    await invalidateSeatMaps(ctx.cache, [view.scheduleId]);
+    const delay = Math.max(0, Date.parse(view.expiresAt) - Date.now());
+    await ctx.queues.enqueue('hold.expire', { reservationId: view.reservationId }, { jobId: `expire-${view.reservationId}`, delay });
+    return view;
+  });
+}
+
+export async function processRelease(ctx: WorkerContext, p: JobPayload<'reservation.release'>) {
+  return outcome(async () => {
+    const view = await retryTransient(() => endHold(ctx.runtime.orm.em.fork(), p.reservationId, 'released', { now: ctx.clock(), userId: p.userId }));
+    if (view) await invalidateSeatMaps(ctx.cache, [view.scheduleId]);
+    return view;
+  });
+}
+
+export async function processExpire(ctx: WorkerContext, p: JobPayload<'hold.expire'>) {
+  const view = await retryTransient(() => endHold(ctx.runtime.orm.em.fork(), p.reservationId, 'expired', { now: ctx.clock() }));
+  if (view) await invalidateSeatMaps(ctx.cache, [view.scheduleId]);
+  return { reservationId: p.reservationId, expired: Boolean(view) };
+}
+
+/** Expires holds whose delayed job went missing (e.g. enqueueing it failed after the commit). */
+export async function processSweep(ctx: WorkerContext) {
+  const ids = await findOverdueHolds(ctx.runtime.orm.em.fork(), ctx.clock(), 5_000, 500);
+  let expired = 0;
+  for (const id of ids) if ((await processExpire(ctx, { reservationId: id })).expired) expired++;
+  return { overdue: ids.length, expired };
+}
