@@ -1,4 +1,5 @@
 import { Worker, type Job } from 'bullmq';
+import { hostname } from 'node:os';
 import type { Runtime } from '../platform/runtime.ts';
 import { createRedis } from '../platform/redis.ts';
 import { JOBS, QUEUES, type JobName } from '../jobs/jobs.catalog.ts';
@@ -25,6 +26,7 @@ export async function startWorkers(runtime: Runtime, opts: { concurrency?: numbe
       },
       {
         connection,
+        name: `${hostname()}:${process.pid}`, // shown per job as processedBy (Bull Board, tests)
         prefix: bullPrefix(config.REDIS_PREFIX),
         concurrency: opts.concurrency ?? config.WORKER_CONCURRENCY,
         lockDuration: config.WORKER_LOCK_DURATION_MS,
