@@ -1,9 +1,11 @@
-// `npm run seed [-- --concerts 10 --schedules 5 --seats 100 --users 10000]`: idempotent seed data.
+// `npm run seed [-- --concerts 10 --schedules 5 --seats 100 --users 10000 --balance 1000000]`:
+// idempotent seed data (the original load-test data set by default).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../platform/config.ts';
 import { createOrm } from '../platform/db.ts';
 import { ormModel } from '../domain/model.ts';
 import { seedCatalog } from '../domain/catalog/catalog.seed.ts';
+import { seedWallets } from '../domain/wallet/wallet.seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +13,7 @@ const { values } = parseArgs({
     schedules: { type: 'string', default: '5' },
     seats: { type: 'string', default: '100' },
     users: { type: 'string', default: '10000' },
+    balance: { type: 'string', default: '1000000' },
   },
 });
 const num = (name: keyof typeof values) => {
@@ -25,6 +28,8 @@ try {
   const em = orm.em.fork();
   const catalog = await seedCatalog(em, { concerts: num('concerts'), schedulesPerConcert: num('schedules'), seatsPerSchedule: num('seats') });
   console.log(`seed: ${catalog.concertsCreated} concert(s) and ${catalog.seatsCreated} seat(s) created`);
+  const wallets = await seedWallets(em, num('users'), num('balance'));
+  console.log(`seed: ${wallets} funded wallet(s) created (users 1..${num('users')}, ${num('balance')} won each)`);
 } finally {
   await orm.close(true);
 }

@@ -7,7 +7,8 @@
 // process drops its L1 copy. A loader only stores its result if the version did not move while it
 // was reading, so a read that raced a write cannot park a stale value in Redis for the full TTL.
 import type { Redis, Result } from 'ioredis';
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { sharedCounter } from './metrics.ts';
 
 export interface CacheOptions {
   /** Redis TTL of a value. */
@@ -46,8 +47,8 @@ export class ResponseCache {
     this.prefix = prefix;
     this.channel = `${prefix}:cache:invalidate`;
     redis.defineCommand('cacheSetIfVersion', { numberOfKeys: 2, lua: SET_IF_VERSION });
-    this.loads = new Counter({ name: 'cache_loads_total', help: 'cache misses that ran the loader', labelNames: ['cache'], registers: [metrics] });
-    this.hits = new Counter({ name: 'cache_hits_total', help: 'cache hits', labelNames: ['cache', 'level'], registers: [metrics] });
+    this.loads = sharedCounter(metrics, 'cache_loads_total', 'cache misses that ran the loader', ['cache']);
+    this.hits = sharedCounter(metrics, 'cache_hits_total', 'cache hits', ['cache', 'level']);
   }
 
   /** Subscribes to invalidations from other processes (a dedicated connection, as Redis requires). */

@@ -9,3 +9,8 @@ export function createMetricsRegistry(app: string): Registry {
   collectDefaultMetrics({ register: registry });
   return registry;
 }
+
+/** The registry's counter of that name, created on first use (several components may share one). */
+export function sharedCounter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter({ name, help, labelNames, registers: [registry] });
+}

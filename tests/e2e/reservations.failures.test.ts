@@ -5,7 +5,7 @@ import { startTestApi, type TestApi } from '../support/app.ts';
 import { spawnWorker, type WorkerProcess } from '../support/processes.ts';
 import { admittedFans, finished, fund, submit } from '../support/flow.ts';
 import { makeConcert } from '../support/fixtures.ts';
-import { testEnv } from '../support/env.ts';
+import { testEnv, userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
 import { Reservation } from '../../src/domain/reservation/reservation.entity.ts';
@@ -14,8 +14,7 @@ import { Seat } from '../../src/domain/catalog/catalog.entity.ts';
 let t: TestApi;
 let env: Record<string, string>;
 const workers: WorkerProcess[] = [];
-let nextUser = 1;
-const users = (n: number) => Array.from({ length: n }, () => nextUser++);
+const users = userIdSource();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {

@@ -5,15 +5,14 @@ import { startTestApi, type TestApi } from '../support/app.ts';
 import { spawnWorker, type WorkerProcess } from '../support/processes.ts';
 import { admittedFans, finished, fund, submit } from '../support/flow.ts';
 import { makeConcert } from '../support/fixtures.ts';
-import { testEnv } from '../support/env.ts';
+import { testEnv, userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
 import { Seat } from '../../src/domain/catalog/catalog.entity.ts';
 
 let t: TestApi;
 let workers: WorkerProcess[];
-let nextUser = 1;
-const users = (n: number) => Array.from({ length: n }, () => nextUser++);
+const users = userIdSource();
 
 beforeAll(async () => {
   const env = testEnv({ QUEUE_MAX_ACTIVE: '1000', WORKER_CONCURRENCY: '16', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -45,3 +45,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function testRuntime(overrides: Record<string, string> = {}): Promise<Runtime> {
   return createRuntime(testConfig(overrides), ormModel, 'test');
 }
+
+/**
+ * Fresh user ids for one test file. Files that share a worker's database never share users (the
+ * seed test, for one, funds users 1..50).
+ */
+export function userIdSource(): (n: number) => number[] {
+  let next = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+  return (n) => Array.from({ length: n }, () => next++);
+}
