@@ -16,6 +16,9 @@ import { jobRoutes } from './jobs.routes.ts';
 import { JobSubmitter } from './jobs.submit.ts';
 import { reservationRoutes, walletRoutes } from './reservation.routes.ts';
 import { adminRoutes } from './admin.ts';
+import { rankingRoutes } from './ranking.routes.ts';
+import { Rankings } from '../domain/ranking/ranking.service.ts';
+import { outboxMetrics } from './outbox.metrics.ts';
 
 export interface Api {
   apiRouters: Router[];
@@ -44,14 +47,18 @@ export function buildApi(runtime: Runtime): Api {
   blocking.on('error', () => undefined);
   const jobs = new JobSubmitter(queues, redis, config.REDIS_PREFIX);
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
+  const concert = async (id: number) =>
+    JSON.parse(await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id)));
   const concertExists = async (id: number) => {
-    await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id));
+    await concert(id);
   };
+  outboxMetrics(metrics, em);
   const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
   const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
 
   return {
     apiRouters: [
+      rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
       catalogRoutes(docs, cache, em),
       queueRoutes(docs, auth, waitingRoom, queues, concertExists),
       reservationRoutes(orderDeps),

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
 
-export const QUEUES = ['admission', 'reservations', 'payments', 'holds'] as const;
+export const QUEUES = ['admission', 'reservations', 'payments', 'holds', 'events'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 interface JobDef {
@@ -68,6 +68,12 @@ export const JOBS = {
   /** Safety net: releases holds whose delayed job was lost (job scheduler). */
   'holds.sweep': {
     queue: 'holds',
+    payload: z.object({}),
+    options: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 500 } },
+  },
+  /** Publishes pending outbox rows to Kafka (job scheduler; one relay at a time under a lock). */
+  'outbox.relay': {
+    queue: 'events',
     payload: z.object({}),
     options: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 500 } },
   },

@@ -67,6 +67,10 @@ export class JobQueues {
     await this.queues.holds.upsertJobScheduler('holds-sweep', { every: everyMs }, { name: 'holds.sweep', data: {}, opts: JOBS['holds.sweep'].options });
   }
 
+  async ensureOutboxRelay(everyMs: number): Promise<void> {
+    await this.queues.events.upsertJobScheduler('outbox-relay', { every: everyMs }, { name: 'outbox.relay', data: {}, opts: JOBS['outbox.relay'].options });
+  }
+
   async close(): Promise<void> {
     await Promise.all(Object.values(this.queues).map((q) => q.close()));
   }

@@ -21,6 +21,8 @@ const schema = z
     KAFKA_TOPIC_PREFIX: z.string().default(''),
     KAFKA_TOPIC_PARTITIONS: int(3, 1),
     KAFKA_REPLICATION_FACTOR: int(1, 1),
+    // A consumer that vanished (crash, broker restart) is noticed after this; its partitions then move on.
+    KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6000),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     ADMIN_USER: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
@@ -37,6 +39,12 @@ const schema = z
     WORKER_LOCK_DURATION_MS: int(30_000, 500),
     WORKER_STALLED_INTERVAL_MS: int(30_000, 500),
     HOLD_SWEEP_INTERVAL_MS: int(30_000, 100),
+    OUTBOX_RELAY_INTERVAL_MS: int(200, 20),
+    OUTBOX_BATCH_SIZE: int(500, 1),
+    OUTBOX_MAX_BACKOFF_MS: int(30_000, 100),
+    OUTBOX_RETENTION_HOURS: int(24, 1),
+    // Off only in tests that drive consumers themselves.
+    RANKING_CONSUMER: bool.default(true),
     WALLET_MAX_CHARGE: int(1_000_000, 1),
     WALLET_MAX_BALANCE: int(10_000_000, 1),
     JOB_WAIT_MAX_MS: int(30_000, 0),

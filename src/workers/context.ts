@@ -2,6 +2,7 @@
 import type { Runtime } from '../platform/runtime.ts';
 import { LazyProducer, topicName } from '../platform/kafka.ts';
 import { ResponseCache } from '../platform/cache.ts';
+import { Locks } from '../platform/lock.ts';
 import { WaitingRoom } from '../domain/queue/queue.service.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
 import type { TOPICS } from '../domain/events/events.topics.ts';
@@ -13,6 +14,7 @@ export interface WorkerContext {
   producer: LazyProducer;
   /** Used only to invalidate: workers change seats, API processes serve the cached seat maps. */
   cache: ResponseCache;
+  locks: Locks;
   clock: () => Date;
   topic: (name: (typeof TOPICS)[keyof typeof TOPICS]) => string;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export function createWorkerContext(runtime: Runtime): WorkerContext {
   return {
     runtime, waitingRoom, queues, producer,
     cache: new ResponseCache(redis, config.REDIS_PREFIX, metrics),
+    locks: new Locks(redis),
     clock: () => new Date(),
     topic: (name) => topicName(config, name),
     async close() {

@@ -5,6 +5,7 @@ import type { WorkerContext } from './context.ts';
 import { processAdmissionTick } from './admission.processor.ts';
 import { processExpire, processHold, processRelease, processSweep } from './reservation.processor.ts';
 import { processCharge, processPay } from './payment.processor.ts';
+import { processOutboxRelay } from './outbox.processor.ts';
 
 export type Processors = { [N in JobName]: (ctx: WorkerContext, payload: JobPayload<N>, job: Job) => Promise<unknown> };
 
@@ -16,4 +17,5 @@ export const processors: Processors = {
   'wallet.charge': processCharge,
   'hold.expire': processExpire,
   'holds.sweep': processSweep,
+  'outbox.relay': processOutboxRelay,
 };

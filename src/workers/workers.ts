@@ -6,6 +6,8 @@ import { JOBS, QUEUES, type JobName } from '../jobs/jobs.catalog.ts';
 import { bullPrefix } from '../jobs/jobs.queues.ts';
 import { createWorkerContext, type WorkerContext } from './context.ts';
 import { processors } from './processors.ts';
+import { startRankingConsumer } from './ranking.consumer.ts';
+import type { Consumer } from 'kafkajs';
 
 export interface RunningWorkers { context: WorkerContext; close(): Promise<void> }
 
@@ -41,10 +43,26 @@ export async function startWorkers(runtime: Runtime, opts: { concurrency?: numbe
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await context.queues.ensureHoldSweeper(config.HOLD_SWEEP_INTERVAL_MS);
+  await context.queues.ensureOutboxRelay(config.OUTBOX_RELAY_INTERVAL_MS);
+  // Kafka may be down at start: the consumer then starts later, by retrying in the background.
+  let consumer: Consumer | undefined;
+  let stopped = false;
+  const startConsumer = async (): Promise<void> => {
+    if (!config.RANKING_CONSUMER || stopped) return;
+    try {
+      consumer = await startRankingConsumer(context);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'ranking consumer could not start; retrying in 5 s');
+      setTimeout(() => void startConsumer(), 5000).unref();
+    }
+  };
+  await startConsumer();
   return {
     context,
     async close() {
       // Stop fetching and let in-flight jobs finish, then close the producers and connections.
+      stopped = true;
+      await consumer?.disconnect();
       await Promise.all(workers.map((w) => w.close()));
       await context.close();
       connection.disconnect();

@@ -1,7 +1,7 @@
 // The per-concert waiting room (DESIGN.md "Waiting room"). All state lives in Redis under the
 // concert's hash tag; every read-modify-write is one Lua script.
 import type { Redis } from 'ioredis';
-import { Redlock, ExecutionError } from '@sesamecare-oss/redlock';
+import { Locks } from '../../platform/lock.ts';
 import { queueKeys } from './queue.keys.ts';
 import { loadQueueScripts } from './queue.scripts.ts';
 import { concertOfToken, estimateWaitSeconds, newQueueToken } from './queue.rules.ts';
@@ -31,15 +31,15 @@ export class WaitingRoom {
   private readonly redis: Redis;
   private readonly s: WaitingRoomSettings;
   private readonly clock: () => number;
-  private readonly redlock: Redlock;
+  private readonly locks: Locks;
 
   constructor(redis: Redis, settings: WaitingRoomSettings, clock: () => number = Date.now) {
     this.redis = redis;
     this.s = settings;
     this.clock = clock;
     loadQueueScripts(redis);
-    // retryCount 0: a promoter that finds the lock taken skips its tick; the holder is doing the work.
-    this.redlock = new Redlock([redis], { retryCount: 0, automaticExtensionThreshold: 500 });
+    // A promoter that finds the concert's lock taken skips its tick; the holder is doing the work.
+    this.locks = new Locks(redis);
   }
 
   /** Joins (or re-reads the place in) a concert's line. `created` is true for a new place. */
@@ -121,16 +121,11 @@ export class WaitingRoom {
     relay: (events: AdmittedEvent[]) => Promise<void>,
   ): Promise<(PromotionResult & { relayed: number }) | undefined> {
     const k = queueKeys(this.s.prefix, concertId);
-    try {
-      return await this.redlock.using([k.promoterLock], 5000, async () => {
-        const result = await this.promote(concertId);
-        const relayed = await this.relayAdmitted(concertId, relay);
-        return { ...result, relayed };
-      });
-    } catch (err) {
-      if (err instanceof ExecutionError) return undefined;
-      throw err;
-    }
+    return this.locks.ifFree(k.promoterLock, 5000, async () => {
+      const result = await this.promote(concertId);
+      const relayed = await this.relayAdmitted(concertId, relay);
+      return { ...result, relayed };
+    });
   }
 
   /** Relays pending admission events, oldest first, in batches; stops at the first failure. */

@@ -1,0 +1,57 @@
+// A private Apache Kafka broker for one test file, from the same Maven jars as `npm run services`,
+// so a test can really stop and start a broker without disturbing the shared one.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const libs = join(root, '.tools/kafka/libs');
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+
+export class PrivateKafka {
+  private child?: ChildProcess;
+  readonly brokers: string;
+  private readonly props: string;
+  private readonly port: number;
+
+  constructor(port: number) {
+    if (!existsSync(libs)) throw new Error(`Kafka jars missing in ${libs}: run \`npm run services\` first`);
+    this.port = port;
+    this.brokers = `127.0.0.1:${port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'encore-kafka-'));
+    this.props = join(dir, 'server.properties');
+    const base = readFileSync(join(root, 'services/kafka/server.properties'), 'utf8')
+      .replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`)
+      .replaceAll('127.0.0.1:19093', `127.0.0.1:${port + 1}`);
+    writeFileSync(this.props, `${base}\nlog.dirs=${join(dir, 'data')}\n`);
+    execFileSync('java', ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', '4L6g3nShT-eMCtK--X86sw', '-c', this.props, '--ignore-formatted'], { stdio: 'ignore' });
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn('java', ['-Xmx256m', '-Dlog4j2.configurationFile=' + join(root, 'services/kafka/log4j2.properties'), '-cp', `${libs}/*`, 'kafka.Kafka', this.props], { stdio: 'ignore' });
+    for (let i = 0; i < 240; i++) {
+      if (await portOpen(this.port)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error('private Kafka broker did not start within 60 s');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+    });
+  }
+}
