@@ -120,5 +120,6 @@ KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 ENV
     ;;
   down) stop_all ;;
-  *) fail "usage: npm run services [-- up|down]" ;;
+  jars) kafka_jars ;;  # only make sure the broker's jars are there (tests start private brokers)
+  *) fail "usage: npm run services [-- up|down|jars]" ;;
 esac

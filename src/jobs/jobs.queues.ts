@@ -18,7 +18,12 @@ export class JobQueues {
   constructor(connection: Redis, redisPrefix: string, opts: { tickMs: number }) {
     const prefix = bullPrefix(redisPrefix);
     this.queues = Object.fromEntries(QUEUES.map((q) => [q, new Queue(q, { connection, prefix })])) as Record<QueueName, Queue>;
-    for (const q of Object.values(this.queues)) q.on('error', () => undefined); // surfaced by the caller's awaited call
+    for (const q of Object.values(this.queues)) {
+      q.on('error', () => undefined); // surfaced by the caller's awaited call
+      // Every pending ?waitMs= long-poll adds one 'closing' listener (BullMQ waitUntilFinished)
+      // and removes it when done: hundreds at once in a rush are expected, not a leak.
+      q.setMaxListeners(0);
+    }
     this.tickMs = opts.tickMs;
   }
 

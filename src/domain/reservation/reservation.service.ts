@@ -45,10 +45,16 @@ export async function holdSeats(em: EntityManager, req: HoldRequest, opts: { hol
     if (!schedule) throw new ScheduleNotFoundError(req.scheduleId);
     if (!isBookable(schedule, opts.now)) throw new ScheduleNotBookableError(req.scheduleId);
 
+    // Fail fast without locks: under a rush most attempts are for seats already taken, and
+    // queueing those on the seat rows' locks would serialise every loser behind every winner
+    // (measured: 500 attempts on one seat took ~10 s with locking reads only).
+    const taken0 = await tx.find(Seat, { scheduleId: req.scheduleId, seatNumber: { $in: req.seatNumbers }, status: { $ne: 'AVAILABLE' } }, { fields: ['seatNumber'] });
+    if (taken0.length) throw new SeatUnavailableError(taken0.map((s) => s.seatNumber).sort((a, b) => a - b));
+
     const seats = await tx.find(
       Seat,
       { scheduleId: req.scheduleId, seatNumber: { $in: req.seatNumbers } },
-      { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+      { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
     );
     const missing = missingSeats(req.seatNumbers, seats);
     if (missing.length) throw new SeatNotFoundError(missing);

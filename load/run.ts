@@ -1,0 +1,53 @@
+// `npm run load -- <scenario> [--url http://127.0.0.1:3000] [--jwt-secret …] [scenario options]`
+// Runs a load scenario against a running Encore, prints a live progress line and a summary, and
+// writes load/results/<scenario>-<timestamp>/{summary.json,report.html}.
+import { parseArgs } from 'node:util';
+import { Recorder } from './lib/recorder.ts';
+import { LoadClient } from './lib/http.ts';
+import { Identity } from './lib/identity.ts';
+import { machine, printSummary, writeReport } from './lib/report.ts';
+import type { Scenario, ScenarioContext } from './lib/context.ts';
+import { seedPlan } from './scenarios/seed-plan.ts';
+import { capacity } from './scenarios/capacity.ts';
+import { rush } from './scenarios/rush.ts';
+import { hotSeat } from './scenarios/hot-seat.ts';
+import { scale } from './scenarios/scale.ts';
+
+const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale };
+
+const { positionals, values } = parseArgs({ allowPositionals: true, strict: false });
+const name = positionals[0];
+const scenario = name ? SCENARIOS[name] : undefined;
+if (!scenario) {
+  console.error(`usage: npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--url URL] [options]`);
+  process.exit(2);
+}
+const args = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === true ? 'true' : (v as string | undefined)]));
+const url = args.url ?? process.env.ENCORE_URL ?? 'http://127.0.0.1:3000';
+const secret = args['jwt-secret'] ?? process.env.JWT_SECRET ?? 'encore-development-secret-do-not-use-in-production';
+const recorder = new Recorder();
+const num = (key: string, fallback: number) => {
+  const v = args[key];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${key} must be a number`);
+  return n;
+};
+const client = new LoadClient(url, recorder, num('http-connections', 256));
+const ctx: ScenarioContext = { url, client, recorder, identity: new Identity(secret), args, num };
+
+const startedAt = new Date().toISOString();
+recorder.startProgress(name!);
+try {
+  const result = await scenario(ctx);
+  recorder.stopProgress();
+  const report = {
+    scenario: name!, startedAt, parameters: { url, ...result.parameters }, machine: machine(),
+    summary: recorder.summary(result.durationSeconds), extra: result.extra, goals: result.goals,
+  };
+  printSummary(report);
+  console.log(`report: ${writeReport(report)}/report.html`);
+} finally {
+  recorder.stopProgress();
+  await client.close();
+}

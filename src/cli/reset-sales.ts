@@ -1,0 +1,40 @@
+// `npm run load:reset`: puts the database back to an unsold catalog with funded wallets, for a
+// repeatable load run. Deletes every reservation, payment, outbox row and ledger row, frees every
+// seat, refunds the seed users, and drops the waiting rooms and rankings from Redis.
+// Refuses to run with NODE_ENV=production.
+import { loadConfig } from '../platform/config.ts';
+import { createOrm } from '../platform/db.ts';
+import { createRedis, connectRedis } from '../platform/redis.ts';
+import { ormModel } from '../domain/model.ts';
+import { seedWallets } from '../domain/wallet/wallet.seed.ts';
+
+const config = loadConfig();
+if (config.NODE_ENV === 'production') {
+  console.error('load:reset refuses to run with NODE_ENV=production');
+  process.exit(2);
+}
+const orm = await createOrm(config, ormModel);
+const redis = await connectRedis(createRedis(config.REDIS_URL, 'command'));
+try {
+  const conn = orm.em.getConnection();
+  for (const sql of [
+    'delete from payments', 'delete from reservation_seats', 'delete from reservations', 'delete from seat_quotas', 'delete from outbox',
+    'delete from wallet_ledger', 'delete from wallets', "update seats set status = 'AVAILABLE', reservation_id = null",
+    "update schedules set status = 'AVAILABLE', sold_out_at = null",
+  ]) await conn.execute(sql);
+  const users = Number(process.argv[2] ?? 20_000);
+  await seedWallets(orm.em.fork(), users, 1_000_000);
+  let dropped = 0;
+  for (const pattern of [`${config.REDIS_PREFIX}:{q:*`, `${config.REDIS_PREFIX}:{ranking}*`, `${config.REDIS_PREFIX}:cache:*`, `${config.REDIS_PREFIX}:idem:*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) dropped += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  console.log(`sales reset: every seat available, ${users} funded users, ${dropped} Redis keys dropped`);
+} finally {
+  redis.disconnect();
+  await orm.close(true);
+}
