@@ -2,7 +2,7 @@
 // (Chart.js inlined, so it opens offline) with throughput and latency over time and per endpoint.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Summary } from './recorder.ts';
 
@@ -24,7 +24,8 @@ export function writeReport(report: RunReport): string {
   const dir = join('load/results', `${report.scenario}-${report.startedAt.replace(/[:.]/g, '-')}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(report, null, 2));
-  const chartJs = readFileSync(createRequire(import.meta.url).resolve('chart.js/dist/chart.umd.min.js'), 'utf8');
+  // chart.js exports no subpath for its UMD build; it sits beside the package's main file.
+  const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
   const s = report.summary;
   const endpoints = Object.entries(s.endpoints);
   const rows = endpoints.map(([name, e]) =>

@@ -18,19 +18,47 @@ export function userIdOf(req: Request): number {
   return req.userId;
 }
 
+/**
+ * Tokens already verified, by their exact text, until they expire (at most 5 min later). A fan
+ * polls with the same token many times a minute; checking its signature once is enough, and it
+ * nearly doubles the authenticated request rate (measured with autocannon on GET /api/me).
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { userId: number; until: number }>();
+  get(token: string, now: number): number | undefined {
+    const e = this.entries.get(token);
+    if (!e) return undefined;
+    if (e.until > now) return e.userId;
+    this.entries.delete(token);
+    return undefined;
+  }
+  set(token: string, userId: number, expSeconds: number | undefined, now: number): void {
+    if (this.entries.size >= 100_000) this.entries.clear(); // crude bound; a refill is cheap
+    this.entries.set(token, { userId, until: Math.min(now + 300_000, (expSeconds ?? Infinity) * 1000) });
+  }
+}
+
 export function requireUser(secret: string): RequestHandler {
   const key = new TextEncoder().encode(secret);
+  const verified = new VerifiedTokens();
   return async (req, _res, next) => {
     const header = req.headers.authorization;
     if (!header) throw new AppError('UNAUTHENTICATED', 'missing Authorization: Bearer <token>');
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
+    const now = Date.now();
+    const cached = verified.get(token, now);
+    if (cached !== undefined) {
+      req.userId = cached;
+      return next();
+    }
     try {
       const { payload } = await jwtVerify(token, key, { algorithms: [ALG] });
       if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
         throw new AppError('INVALID_TOKEN', 'token subject must be a numeric user id');
       }
       req.userId = Number(payload.sub);
+      verified.set(token, req.userId, payload.exp, now);
     } catch (err) {
       if (err instanceof AppError) throw err;
       const expired = err instanceof joseErrors.JWTExpired;
