@@ -1,7 +1,6 @@
 // `npm run load -- <scenario> [--url http://127.0.0.1:3000] [--jwt-secret …] [scenario options]`
 // Runs a load scenario against a running Encore, prints a live progress line and a summary, and
 // writes load/results/<scenario>-<timestamp>/{summary.json,report.html}.
-import { parseArgs } from 'node:util';
 import { Recorder } from './lib/recorder.ts';
 import { LoadClient } from './lib/http.ts';
 import { Identity } from './lib/identity.ts';
@@ -15,14 +14,14 @@ import { scale } from './scenarios/scale.ts';
 
 const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale };
 
-const { positionals, values } = parseArgs({ allowPositionals: true, strict: false });
+const { positionals, args: parsedArgs } = parseCli(process.argv.slice(2));
 const name = positionals[0];
 const scenario = name ? SCENARIOS[name] : undefined;
 if (!scenario) {
   console.error(`usage: npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--url URL] [options]`);
   process.exit(2);
 }
-const args = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === true ? 'true' : (v as string | undefined)]));
+const args = parsedArgs;
 const url = args.url ?? process.env.ENCORE_URL ?? 'http://127.0.0.1:3000';
 const secret = args['jwt-secret'] ?? process.env.JWT_SECRET ?? 'encore-development-secret-do-not-use-in-production';
 const recorder = new Recorder();
@@ -50,4 +49,19 @@ try {
 } finally {
   recorder.stopProgress();
   await client.close();
+}
+
+/** `--key value`, `--key=value` and bare `--flag` (= "true"); everything else is positional. */
+function parseCli(argv: string[]) {
+  const positionals: string[] = [];
+  const args: Record<string, string | undefined> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) { positionals.push(a); continue; }
+    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (inline !== undefined) args[key] = inline;
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) args[key] = argv[++i];
+    else args[key] = 'true';
+  }
+  return { positionals, args };
 }

@@ -53,6 +53,9 @@ export const capacity: Scenario = async (ctx) => {
   for (const [name, step] of Object.entries(steps)) await measure(name, step);
   await measure('mixed reads', (vu) => mixedReads[vu % mixedReads.length]!(vu));
 
+  await Promise.all([...pollers, ...reservers].filter((f) => !!f).map((f) => ctx.client.request('DELETE /api/queue/tokens/current', 'DELETE', '/api/queue/tokens/current', {
+    token: f!.jwt, headers: { 'x-queue-token': f!.queueToken }, expected: [204, 404],
+  })));
   return {
     durationSeconds: (Date.now() - started) / 1000,
     parameters: { duration, connections, concertId, scheduleId, reservers: reservers.length },

@@ -56,8 +56,14 @@ class JobWaiter {
       this.events.set(queue, qe);
       await qe.waitUntilReady();
     }
-    // Resolves or rejects when the job ends, or rejects at the deadline; the caller re-reads it.
-    await job.waitUntilFinished(qe, ms).catch(() => undefined);
+    // Waits in slices of at most 1 s and re-reads the job's state between them: a completion event
+    // published before QueueEvents' first stream read is never delivered (measured: a long-poll
+    // then hung for the whole 10 s), and the re-read bounds any such miss to one slice.
+    const deadline = Date.now() + ms;
+    for (let left = ms; left > 0; left = deadline - Date.now()) {
+      const ended = await job.waitUntilFinished(qe, Math.min(1000, left)).then(() => true, () => false);
+      if (ended || (await job.isCompleted()) || (await job.isFailed())) return;
+    }
   }
   async close() {
     await Promise.all([...this.events.values()].map((e) => e.close()));
