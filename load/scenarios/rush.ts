@@ -57,7 +57,8 @@ export const rush: Scenario = async (ctx) => {
       }
       const hold = await runJob(ctx, f, 'hold', '/api/reservations', { scheduleId: pick.scheduleId, seatNumbers: pick.seats });
       if (hold.job.state !== 'succeeded') {
-        if (hold.job.error?.code === 'SEAT_UNAVAILABLE') continue;
+        // Beaten to the seats, or the schedule sold out since the map was read: try again.
+        if (hold.job.error?.code === 'SEAT_UNAVAILABLE' || hold.job.error?.code === 'SCHEDULE_NOT_BOOKABLE') continue;
         await leave(f);
         return outcome(`hold ${hold.job.error?.code ?? hold.job.state}`);
       }

@@ -21,11 +21,12 @@ export const jobViewSchema = z.object({
 });
 type JobView = z.infer<typeof jobViewSchema>;
 
-export async function viewJob(fetched: Job, logger: Logger, refetch: () => Promise<Job | undefined>): Promise<JobView> {
+const FINISHED = new Set(['completed', 'failed']);
+
+export async function viewJob(fetched: Job, state: string, logger: Logger, refetch: () => Promise<Job | undefined>): Promise<JobView> {
   let job = fetched;
-  const state = await job.getState();
   // The job may have finished between reading it and reading its state: read it again.
-  if ((state === 'completed' || state === 'failed') && !job.finishedOn) job = (await refetch()) ?? job;
+  if (FINISHED.has(state) && !job.finishedOn) job = (await refetch()) ?? job;
   const base = { id: job.id!, type: job.name };
   if (state === 'completed') {
     const out = job.returnvalue as JobOutcome;
@@ -62,7 +63,7 @@ class JobWaiter {
     const deadline = Date.now() + ms;
     for (let left = ms; left > 0; left = deadline - Date.now()) {
       const ended = await job.waitUntilFinished(qe, Math.min(1000, left)).then(() => true, () => false);
-      if (ended || (await job.isCompleted()) || (await job.isFailed())) return;
+      if (ended || FINISHED.has(await job.getState())) return;
     }
   }
   async close() {
@@ -84,11 +85,13 @@ export function jobRoutes(docs: ApiDocs, auth: RequestHandler, queues: JobQueues
     let job = await queues.findUserJob(params.id);
     if (!entry || !job || (job.data as { userId?: number }).userId !== userId) throw new AppError('JOB_NOT_FOUND', `no job ${params.id}`);
     const waitMs = Math.min(query.waitMs ?? 0, maxWaitMs);
-    if (waitMs > 0 && !(await job.isCompleted()) && !(await job.isFailed())) {
+    let state = await job.getState();
+    if (waitMs > 0 && !FINISHED.has(state)) {
       await waiter.wait(job, entry[1].queue, waitMs);
       job = (await queues.findUserJob(params.id)) ?? job;
+      state = await job.getState();
     }
-    res.json(await viewJob(job, logger, () => queues.findUserJob(params.id)));
+    res.json(await viewJob(job, state, logger, () => queues.findUserJob(params.id)));
   });
   return { router: r, close: () => waiter.close() };
 }

@@ -10,7 +10,12 @@ export function createRedis(url: string, kind: 'command' | 'blocking', extra: Re
   const base: RedisOptions =
     kind === 'blocking'
       ? { maxRetriesPerRequest: null }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true };
+      : {
+          maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true,
+          // Commands issued in the same tick go out in one socket write. Without it a rush spent
+          // ~28% of the API's CPU in per-command socket writes (CPU profile, load/README.md).
+          enableAutoPipelining: true,
+        };
   return new Redis(url, { ...base, connectTimeout: 3000, ...extra });
 }
 
