@@ -32,7 +32,10 @@ const num = (key: string, fallback: number) => {
   if (!Number.isFinite(n)) throw new Error(`--${key} must be a number`);
   return n;
 };
-const client = new LoadClient(url, recorder, num('http-connections', 256));
+// Fans long-poll their jobs (?waitMs=) and each holds a connection meanwhile, as a real browser
+// would: the journey scenarios get enough connections that the generator never queues them.
+const journey = ['rush', 'scale', 'hot-seat'].includes(name!);
+const client = new LoadClient(url, recorder, num('http-connections', journey ? 6000 : 256));
 const ctx: ScenarioContext = { url, client, recorder, identity: new Identity(secret), args, num };
 
 const startedAt = new Date().toISOString();

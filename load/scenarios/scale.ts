@@ -22,7 +22,7 @@ export const scale: Scenario = async (ctx) => {
     try {
       await waitReady(ctx.url);
       const recorder = new Recorder();
-      const client = new LoadClient(ctx.url, recorder, ctx.num('http-connections', 256));
+      const client = new LoadClient(ctx.url, recorder, ctx.num('http-connections', 6000));
       recorder.startProgress(`scale ${workers} worker(s)`);
       const sub: ScenarioContext = { ...ctx, recorder, client };
       const result = await rush(sub);

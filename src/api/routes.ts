@@ -73,7 +73,10 @@ export function buildApi(runtime: Runtime): Api {
     cache,
     waitingRoom,
     queues,
-    start: () => cache.start(),
+    async start() {
+      await cache.start();
+      await jobsApi.start();
+    },
     async stop() {
       await jobsApi.close();
       await cache.stop();

@@ -17,7 +17,9 @@ await ensureTopics(runtime.kafka, config, allTopics(config)).catch((err: Error) 
 const api = buildApi(runtime);
 await api.start();
 const app = createApp({ runtime, apiRouters: api.apiRouters, rootRouters: api.rootRouters });
-const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
+// A deep accept backlog: at an on-sale thousands of fans connect within a second (Node's default
+// of 511 dropped connections in the rush load run).
+const server = app.listen({ port: config.PORT, backlog: 4096 }, () => logger.info({ port: config.PORT }, 'api listening'));
 server.keepAliveTimeout = 65_000; // longer than typical load-balancer idle timeouts
 
 onShutdown(

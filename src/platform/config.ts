@@ -12,6 +12,9 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: z.string().url().default('mysql://encore:encore@127.0.0.1:3306/encore'),
     DB_DRIVER: z.enum(['mariadb', 'mysql']).default('mariadb'),
+    // A Unix socket path to reach MySQL on the same host instead of TCP (DATABASE_URL still gives
+    // user, password and database). Loopback TCP cost the workers a third of their CPU in a rush.
+    DATABASE_SOCKET: z.string().optional(),
     DB_POOL_MAX: int(20, 1),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     // Prefixes every Redis key and BullMQ queue; tests use a random one per file for isolation.

@@ -30,7 +30,7 @@ export function parseDatabaseUrl(url: string): DbUrlParts {
 }
 
 export async function createOrm(
-  config: Pick<Config, 'DATABASE_URL' | 'DB_DRIVER' | 'DB_POOL_MAX'>,
+  config: Pick<Config, 'DATABASE_URL' | 'DB_DRIVER' | 'DB_POOL_MAX'> & Partial<Pick<Config, 'DATABASE_SOCKET'>>,
   model: OrmModel,
   opts: { debug?: boolean } = {},
 ): Promise<Orm> {
@@ -42,6 +42,7 @@ export async function createOrm(
     extensions: [Migrator],
     migrations: { migrationsList: model.migrations, transactional: true, allOrNothing: false },
     pool: { min: 0, max: config.DB_POOL_MAX },
+    ...(config.DATABASE_SOCKET ? { driverOptions: { socketPath: config.DATABASE_SOCKET } } : {}),
     timezone: '+00:00',
     debug: opts.debug ?? false,
     // Every request and job forks its own EntityManager; the global one must never carry state.
