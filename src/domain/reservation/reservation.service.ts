@@ -35,21 +35,21 @@ export async function viewReservation(em: EntityManager, r: IReservation): Promi
 }
 
 export async function holdSeats(em: EntityManager, req: HoldRequest, opts: { holdSeconds: number; now: Date }): Promise<ReservationView> {
-  return em.transactional(async (tx) => {
-    // A job re-run after a crash finds the reservation its first run committed.
-    const done = await tx.findOne(Reservation, { jobId: req.jobId });
-    if (done) return viewReservation(tx, done);
+  // A job re-run after a crash finds the reservation its first run committed.
+  const done = await em.findOne(Reservation, { jobId: req.jobId });
+  if (done) return viewReservation(em, done);
+  // Fail fast, outside any transaction and without locks: under a rush most attempts are for
+  // seats already taken. Making those queue on the seat rows' locks serialised every loser behind
+  // every winner (500 attempts on one seat: ~10 s), and a transaction for them costs 3 more round
+  // trips. The locked re-check below decides; this only turns losers away early.
+  const taken0 = await em.find(Seat, { scheduleId: req.scheduleId, seatNumber: { $in: req.seatNumbers }, status: { $ne: 'AVAILABLE' } }, { fields: ['seatNumber'] });
+  if (taken0.length) throw new SeatUnavailableError(taken0.map((s) => s.seatNumber).sort((a, b) => a - b));
 
+  return em.transactional(async (tx) => {
     await setShortLockWait(tx);
     const schedule = await tx.findOne(Schedule, req.scheduleId);
     if (!schedule) throw new ScheduleNotFoundError(req.scheduleId);
     if (!isBookable(schedule, opts.now)) throw new ScheduleNotBookableError(req.scheduleId);
-
-    // Fail fast without locks: under a rush most attempts are for seats already taken, and
-    // queueing those on the seat rows' locks would serialise every loser behind every winner
-    // (measured: 500 attempts on one seat took ~10 s with locking reads only).
-    const taken0 = await tx.find(Seat, { scheduleId: req.scheduleId, seatNumber: { $in: req.seatNumbers }, status: { $ne: 'AVAILABLE' } }, { fields: ['seatNumber'] });
-    if (taken0.length) throw new SeatUnavailableError(taken0.map((s) => s.seatNumber).sort((a, b) => a - b));
 
     const seats = await tx.find(
       Seat,
@@ -109,6 +109,7 @@ export async function endHold(
   return em.transactional(async (tx) => {
     await setShortLockWait(tx);
     const r = await tx.findOne(Reservation, reservationId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!r && reason === 'expired') return undefined; // nothing left to expire
     if (!r || (opts.userId !== undefined && r.userId !== opts.userId)) throw new ReservationNotFoundError(reservationId);
     if (r.status !== 'PENDING') {
       if (reason === 'released') throw new ReservationNotPendingError(r.id, r.status);
