@@ -30,7 +30,10 @@ export const scale: Scenario = async (ctx) => {
       recorder.stopProgress();
       await client.close();
       const summary = recorder.summary(result.durationSeconds);
-      runs[`${workers} worker(s)`] = { ...result.extra, holdSubmitToResultMs: summary.timingsMs['hold submit-to-result'], paySubmitToResultMs: summary.timingsMs['payment submit-to-result'] };
+      const failures = Object.fromEntries(Object.entries(summary.endpoints).filter(([, e]) => e.errors > 0).map(([k, e]) => [k, e.statuses]));
+      runs[`${workers} worker(s)`] = {
+        ...result.extra, failures, holdSubmitToResultMs: summary.timingsMs['hold submit-to-result'], paySubmitToResultMs: summary.timingsMs['payment submit-to-result'],
+      };
       console.log(`\n${workers} worker(s):`, JSON.stringify(runs[`${workers} worker(s)`]));
     } finally {
       for (const p of procs) p.kill('SIGTERM');
