@@ -37,12 +37,7 @@ export function buildApi(runtime: Runtime): Api {
   const em = () => orm.em.fork();
   const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics);
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
-  const waitingRoom = new WaitingRoom(redis, {
-    prefix: config.REDIS_PREFIX,
-    maxActive: config.QUEUE_MAX_ACTIVE,
-    activeTtlSeconds: config.QUEUE_ACTIVE_TTL_SECONDS,
-    idleTimeoutSeconds: config.QUEUE_IDLE_TIMEOUT_SECONDS,
-  });
+  const waitingRoom = WaitingRoom.fromConfig(redis, config);
   const blocking = createRedis(config.REDIS_URL, 'blocking');
   blocking.on('error', () => undefined);
   const jobs = new JobSubmitter(queues, redis, config.REDIS_PREFIX);

@@ -22,12 +22,7 @@ export interface WorkerContext {
 
 export function createWorkerContext(runtime: Runtime): WorkerContext {
   const { config, redis, kafka, metrics } = runtime;
-  const waitingRoom = new WaitingRoom(redis, {
-    prefix: config.REDIS_PREFIX,
-    maxActive: config.QUEUE_MAX_ACTIVE,
-    activeTtlSeconds: config.QUEUE_ACTIVE_TTL_SECONDS,
-    idleTimeoutSeconds: config.QUEUE_IDLE_TIMEOUT_SECONDS,
-  });
+  const waitingRoom = WaitingRoom.fromConfig(redis, config);
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
   const producer = new LazyProducer(kafka);
   return {

@@ -2,6 +2,7 @@
 // concert's hash tag; every read-modify-write is one Lua script.
 import type { Redis } from 'ioredis';
 import { Locks } from '../../platform/lock.ts';
+import type { Config } from '../../platform/config.ts';
 import { queueKeys } from './queue.keys.ts';
 import { loadQueueScripts } from './queue.scripts.ts';
 import { concertOfToken, estimateWaitSeconds, newQueueToken } from './queue.rules.ts';
@@ -28,6 +29,16 @@ export interface PromotionResult { admitted: number; expiredActives: number; dro
 const FORGET_AFTER_MS = 3600_000;
 
 export class WaitingRoom {
+  /** The waiting room as configured for this deployment (QUEUE_* settings). */
+  static fromConfig(redis: Redis, config: Pick<Config, 'REDIS_PREFIX' | 'QUEUE_MAX_ACTIVE' | 'QUEUE_ACTIVE_TTL_SECONDS' | 'QUEUE_IDLE_TIMEOUT_SECONDS'>): WaitingRoom {
+    return new WaitingRoom(redis, {
+      prefix: config.REDIS_PREFIX,
+      maxActive: config.QUEUE_MAX_ACTIVE,
+      activeTtlSeconds: config.QUEUE_ACTIVE_TTL_SECONDS,
+      idleTimeoutSeconds: config.QUEUE_IDLE_TIMEOUT_SECONDS,
+    });
+  }
+
   private readonly redis: Redis;
   private readonly s: WaitingRoomSettings;
   private readonly clock: () => number;
