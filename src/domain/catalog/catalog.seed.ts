@@ -21,7 +21,7 @@ export async function seedCatalog(em: EntityManager, o: CatalogSeedOptions): Pro
       const t = tx.getConnection();
       const res = await t.execute<{ insertId: number }>(
         'insert into concerts (title, artist, description, duration_minutes) values (?, ?, ?, ?)',
-        [title, `Artist ${c}`, `The ${c}th concert of the seed data set`, 120], 'run', tx.getTransactionContext(),
+        [title, `Artist ${c}`, `Concert number ${c} of the seed data set`, 120], 'run', tx.getTransactionContext(),
       );
       const concertId = res.insertId;
       for (let s = 1; s <= o.schedulesPerConcert; s++) {
