@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger.ts';
 const STATUS: Record<string, number> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   INVALID_TOKEN: 401,
   QUEUE_TOKEN_MISSING: 401,
@@ -42,7 +43,7 @@ export const notFound: RequestHandler = (req) => {
   throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
 };
 
-interface BodyParserError { type?: string; status?: number }
+interface BodyParserError { type?: string; status?: number; expose?: boolean }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -56,6 +57,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       appError = new AppError('PAYLOAD_TOO_LARGE', 'request body is too large');
     } else if (bp?.type === 'charset.unsupported' || bp?.type === 'encoding.unsupported') {
       appError = new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+    } else if (typeof bp?.status === 'number' && bp.status >= 400 && bp.status < 500) {
+      // Other client errors raised by Express and its parsers (e.g. a path with malformed
+      // %-encoding): a plain 400, never a 500.
+      appError = new AppError('BAD_REQUEST', 'the request is malformed');
     } else if (isDependencyError(err)) {
       logger.warn({ err, path: req.path }, 'dependency unavailable');
       appError = new AppError('DEPENDENCY_UNAVAILABLE', 'a backing service is unavailable, try again shortly');

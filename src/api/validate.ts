@@ -10,5 +10,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
   const first = issues[0]!;
-  throw new AppError('VALIDATION_FAILED', `${where}.${first.field}: ${first.message}`, { in: where, field: first.field, issues });
+  const name = first.field === where ? where : `${where}.${first.field}`;
+  throw new AppError('VALIDATION_FAILED', `${name}: ${first.message}`, { in: where, field: first.field, issues });
 }

@@ -67,6 +67,19 @@ describe('errors', () => {
     expect(res.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('a path with malformed %-encoding is a 400, not a 500', async () => {
+    const res = await api(srv.url, '/api/concerts/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('BAD_REQUEST');
+  });
+
+  it('a JSON body that is not an object names the body itself', async () => {
+    const token = await signUserToken(rt.config.JWT_SECRET, 7);
+    const res = await api(srv.url, '/api/queue/tokens', { method: 'POST', token, json: [1] });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { in: 'body', field: 'body' } });
+  });
+
   it('an oversized body is a 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await api(srv.url, '/api/me', { method: 'POST', json: { blob: 'x'.repeat(64 * 1024) } });
     expect(res.status).toBe(413);
