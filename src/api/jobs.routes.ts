@@ -51,7 +51,9 @@ class JobWaiter {
   }
   /** Opens the event streams at start, so they already listen when the first long-poll comes. */
   async start(queues: QueueName[]): Promise<void> {
-    await Promise.all(queues.map((q) => this.events_(q).waitUntilReady()));
+    // Bounded: with Redis down the API still starts; the streams connect when Redis is back.
+    const ready = Promise.all(queues.map((q) => this.events_(q).waitUntilReady())).catch(() => undefined);
+    await Promise.race([ready, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 
   private events_(queue: QueueName): QueueEvents {

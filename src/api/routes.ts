@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Runtime } from '../platform/runtime.ts';
 import { ResponseCache } from '../platform/cache.ts';
 import { createRedis } from '../platform/redis.ts';
+import { withTimeout } from '../platform/health.ts';
 import { WaitingRoom } from '../domain/queue/queue.service.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
@@ -73,9 +74,10 @@ export function buildApi(runtime: Runtime): Api {
       await jobsApi.start();
     },
     async stop() {
-      await jobsApi.close();
+      // Bounded: BullMQ's close waits for Redis, which may be the thing that is down.
+      await withTimeout(jobsApi.close(), 3000).catch(() => undefined);
       await cache.stop();
-      await queues.close();
+      await withTimeout(queues.close(), 3000).catch(() => undefined);
       blocking.disconnect();
     },
   };

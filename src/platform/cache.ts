@@ -58,7 +58,9 @@ export class ResponseCache {
     this.subscriber.on('message', (_channel, key: string) => this.l1.delete(key));
     // After a reconnect some invalidations may have been missed: drop everything.
     this.subscriber.on('ready', () => this.l1.clear());
-    await this.subscriber.subscribe(this.channel);
+    // Not awaited: with Redis down the API must still start (and answer 503). ioredis subscribes
+    // again by itself after every reconnect.
+    this.subscriber.subscribe(this.channel).catch(() => undefined);
   }
 
   async stop(): Promise<void> {

@@ -42,6 +42,20 @@ describe('health', () => {
     }
   });
 
+  it('when Redis is unreachable the API still starts, and a queue join or a catalog read is a 503, not a 500', async () => {
+    const down = await startTestApi({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const token = await signUserToken(down.rt.config.JWT_SECRET, 9);
+      const join = await api(down.url, '/api/queue/tokens', { method: 'POST', token, json: { concertId: 1 } });
+      expect(join.status).toBe(503);
+      expect(join.json.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+      expect(join.headers.get('retry-after')).toBe('1');
+      expect((await api(down.url, '/api/concerts')).status).toBe(503);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('/metrics exposes the HTTP latency histogram and process metrics', async () => {
     await api(srv.url, '/health/live');
     const res = await api(srv.url, '/metrics');
