@@ -42,8 +42,8 @@ export async function holdSeats(em: EntityManager, req: HoldRequest, opts: { hol
   // seats already taken. Making those queue on the seat rows' locks serialised every loser behind
   // every winner (500 attempts on one seat: ~10 s), and a transaction for them costs 3 more round
   // trips. The locked re-check below decides; this only turns losers away early.
-  const taken0 = await em.find(Seat, { scheduleId: req.scheduleId, seatNumber: { $in: req.seatNumbers }, status: { $ne: 'AVAILABLE' } }, { fields: ['seatNumber'] });
-  if (taken0.length) throw new SeatUnavailableError(taken0.map((s) => s.seatNumber).sort((a, b) => a - b));
+  const alreadyTaken = await em.find(Seat, { scheduleId: req.scheduleId, seatNumber: { $in: req.seatNumbers }, status: { $ne: 'AVAILABLE' } }, { fields: ['seatNumber'] });
+  if (alreadyTaken.length) throw new SeatUnavailableError(alreadyTaken.map((s) => s.seatNumber).sort((a, b) => a - b));
 
   return em.transactional(async (tx) => {
     await setShortLockWait(tx);
