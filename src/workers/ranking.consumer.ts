@@ -14,7 +14,8 @@ export async function startRankingConsumer(ctx: WorkerContext): Promise<Consumer
     groupId: `${config.KAFKA_CLIENT_ID}-${config.KAFKA_TOPIC_PREFIX}ranking`,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatInterval: Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 6),
-    retry: { retries: 10 },
+    // Keep retrying a lost broker every few seconds (kafkajs' default backs off to 30 s).
+    retry: { retries: 1000, initialRetryTime: 300, maxRetryTime: 5000 },
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [ctx.topic(TOPICS.paymentCompleted), ctx.topic(TOPICS.scheduleSoldOut)], fromBeginning: true });

@@ -41,7 +41,7 @@ beforeAll(async () => {
   t = await startTestApi(env);
   await ensureTopics(t.rt.kafka, t.rt.config, allTopics(t.rt.config));
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
-  consumer = t.rt.kafka.consumer({ groupId: `observer-${uniqueId()}`, sessionTimeout: 6000, heartbeatInterval: 1000, retry: { retries: 30 } });
+  consumer = t.rt.kafka.consumer({ groupId: `observer-${uniqueId()}`, sessionTimeout: 6000, heartbeatInterval: 1000, retry: { retries: 1000, initialRetryTime: 200, maxRetryTime: 2000 } });
   await consumer.connect();
   await consumer.subscribe({ topics: [topicName(t.rt.config, 'payment.completed')], fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => { seen.push({ key: message.key!.toString(), envelope: JSON.parse(message.value!.toString()) }); } });
@@ -107,11 +107,11 @@ describe('outbox to Kafka', () => {
     await broker.start();
 
     const ids = new Set(paid.map((p) => p.reservationId));
-    await until('200 events', () => new Set(seen.filter((m) => ids.has(m.envelope.data.reservationId as number)).map((m) => m.envelope.id)).size === 200, 120_000);
+    await until('200 events', () => new Set(seen.filter((m) => ids.has(m.envelope.data.reservationId as number)).map((m) => m.envelope.id)).size === 200, 180_000);
     await until('the outbox to drain', async () => (await outboxBacklog(t.rt.orm.em.fork())).pending === 0, 60_000);
     expect(await until('the ranking', async () => ((await popular(concert.id)) === 200 ? 200 : undefined), 60_000)).toBe(200);
     expect((await runAudit(t.rt.orm.em.fork())).violations).toEqual({});
-  }, 240_000);
+  }, 300_000);
 
   it('the same event delivered twice (a relay that crashed between send and mark) is counted once', async () => {
     const { concert, schedules } = await makeConcert(t.rt.orm.em.fork(), { seats: 1 });
