@@ -45,9 +45,7 @@ export class JobQueues {
     if (!force && last !== undefined && now - last < 30_000) return;
     this.tickerEnsuredAt.set(concertId, now);
     try {
-      await this.queues.admission.upsertJobScheduler(admissionSchedulerId(concertId), { every: this.tickMs }, {
-        name: 'admission.tick', data: { concertId }, opts: JOBS['admission.tick'].options,
-      });
+      await this.schedule('admission.tick', admissionSchedulerId(concertId), this.tickMs, { concertId });
     } catch (err) {
       this.tickerEnsuredAt.delete(concertId);
       throw err;
@@ -68,12 +66,10 @@ export class JobQueues {
     return (await this.queues[entry[1].queue].getJob(jobId)) ?? undefined;
   }
 
-  async ensureHoldSweeper(everyMs: number): Promise<void> {
-    await this.queues.holds.upsertJobScheduler('holds-sweep', { every: everyMs }, { name: 'holds.sweep', data: {}, opts: JOBS['holds.sweep'].options });
-  }
-
-  async ensureOutboxRelay(everyMs: number): Promise<void> {
-    await this.queues.events.upsertJobScheduler('outbox-relay', { every: everyMs }, { name: 'outbox.relay', data: {}, opts: JOBS['outbox.relay'].options });
+  /** Creates or updates a job scheduler that adds job `name` every `everyMs` (BullMQ upsert). */
+  async schedule<N extends JobName>(name: N, schedulerId: string, everyMs: number, payload: JobPayload<N>): Promise<void> {
+    const def = JOBS[name];
+    await this.queues[def.queue].upsertJobScheduler(schedulerId, { every: everyMs }, { name, data: def.payload.parse(payload), opts: def.options });
   }
 
   async close(): Promise<void> {

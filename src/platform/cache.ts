@@ -113,10 +113,14 @@ export class ResponseCache {
     this.l1.set(key, { body, expiresAt: Date.now() + Math.min(opts.l1TtlMs, opts.ttlMs) });
   }
 
-  /** Drops a key everywhere: Redis value, the L1 of every process, and any racing load's result. */
-  async invalidate(key: string): Promise<void> {
-    const valueKey = `${this.prefix}:cache:${key}`;
-    this.l1.delete(key);
-    await this.redis.multi().incr(`${valueKey}:v`).pexpire(`${valueKey}:v`, 86_400_000).del(valueKey).publish(this.channel, key).exec();
+  /** Drops keys everywhere: Redis values, the L1 of every process, and any racing load's result. One round trip. */
+  async invalidate(...keys: string[]): Promise<void> {
+    const tx = this.redis.multi();
+    for (const key of keys) {
+      const valueKey = `${this.prefix}:cache:${key}`;
+      this.l1.delete(key);
+      tx.incr(`${valueKey}:v`).pexpire(`${valueKey}:v`, 86_400_000).del(valueKey).publish(this.channel, key);
+    }
+    await tx.exec();
   }
 }

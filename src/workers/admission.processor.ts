@@ -16,9 +16,11 @@ export async function processAdmissionTick(ctx: WorkerContext, { concertId }: Jo
   try {
     result = await ctx.waitingRoom.promoteExclusively(concertId, relay);
   } catch (err) {
-    // Promotion committed in Redis before the relay ran; a relay failure only delays the events.
-    ctx.runtime.logger.warn({ err, concertId }, 'admission relay to Kafka failed; events wait in Redis');
-    return { concertId, relayFailed: true };
+    // Either Redis failed (the next tick retries) or the relay did, after promotion had committed
+    // in Redis: then only the events are delayed, waiting in the concert's stream. The scheduler
+    // is kept either way, so nothing is stranded.
+    ctx.runtime.logger.warn({ err, concertId }, 'admission tick failed; the next tick retries');
+    return { concertId, failed: true };
   }
   if (!result) return { concertId, skipped: 'another promoter holds the lock' };
   if (result.waiting === 0 && result.active === 0) {

@@ -2,7 +2,8 @@ import type { Job } from 'bullmq';
 import type { WorkerContext } from './context.ts';
 import type { JobPayload } from '../jobs/jobs.catalog.ts';
 import { payReservation } from '../domain/payment/payment.service.ts';
-import { charge, retryTransient } from '../domain/wallet/wallet.service.ts';
+import { charge } from '../domain/wallet/wallet.service.ts';
+import { retryTransient } from '../platform/transactions.ts';
 import { invalidateSeatMaps } from '../domain/catalog/catalog.cache.ts';
 import { outcome } from './outcome.ts';
 

@@ -4,7 +4,7 @@ import type { JobPayload } from '../jobs/jobs.catalog.ts';
 import { endHold, findOverdueHolds, holdSeats } from '../domain/reservation/reservation.service.ts';
 import { invalidateSeatMaps } from '../domain/catalog/catalog.cache.ts';
 import { outcome } from './outcome.ts';
-import { retryTransient } from '../domain/wallet/wallet.service.ts';
+import { retryTransient } from '../platform/transactions.ts';
 
 export async function processHold(ctx: WorkerContext, p: JobPayload<'reservation.hold'>, job: Job) {
   return outcome(async () => {

@@ -42,8 +42,8 @@ export async function startWorkers(runtime: Runtime, opts: { concurrency?: numbe
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  await context.queues.ensureHoldSweeper(config.HOLD_SWEEP_INTERVAL_MS);
-  await context.queues.ensureOutboxRelay(config.OUTBOX_RELAY_INTERVAL_MS);
+  await context.queues.schedule('holds.sweep', 'holds-sweep', config.HOLD_SWEEP_INTERVAL_MS, {});
+  await context.queues.schedule('outbox.relay', 'outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, {});
   // Kafka may be down at start: the consumer then starts later, by retrying in the background.
   let consumer: Consumer | undefined;
   let stopped = false;

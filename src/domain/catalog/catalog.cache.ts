@@ -22,5 +22,5 @@ export const catalogKeys = {
 /** Called after a transaction that changed seats of these schedules has committed. */
 export async function invalidateSeatMaps(cache: ResponseCache, scheduleIds: Iterable<number>): Promise<void> {
   const keys = [...new Set(scheduleIds)].flatMap((id) => [catalogKeys.seats(id), ...SEAT_STATUSES.map((st) => catalogKeys.seats(id, st))]);
-  await Promise.all(keys.map((k) => cache.invalidate(k)));
+  await cache.invalidate(...keys);
 }

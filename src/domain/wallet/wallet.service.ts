@@ -1,7 +1,6 @@
 // Balances change only through these functions, each inside the caller's transaction: the wallet
 // row is updated with an optimistic version check and a ledger row is written with a unique
 // reference, so a retried job cannot post twice and balance always equals the ledger sum.
-import { DeadlockException, LockWaitTimeoutException, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '../../platform/db.ts';
 import { Wallet, WalletLedger } from './wallet.entity.ts';
 import { chargedBalance, debitedBalance, type WalletLimits } from './wallet.rules.ts';
@@ -47,25 +46,4 @@ export async function debit(em: EntityManager, userId: number, amount: number, r
   em.create(WalletLedger, { userId, amount: -amount, balanceAfter: after, kind: 'PAYMENT', reference });
   await em.flush();
   return { userId, balance: after, version: wallet!.version };
-}
-
-/** Faults that a fresh attempt of the same transaction can cure. */
-export function isTransient(err: unknown): boolean {
-  return err instanceof OptimisticLockError || err instanceof DeadlockException || err instanceof LockWaitTimeoutException;
-}
-
-/**
- * Runs a transaction again on an optimistic-lock conflict, a deadlock or a lock wait timeout, at
- * most `attempts` times with growing jitter; after that the fault is thrown and the job's own
- * retries (with backoff) take over.
- */
-export async function retryTransient<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isTransient(err) || i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
-    }
-  }
 }
