@@ -34,7 +34,7 @@ export interface Api {
 export function buildApi(runtime: Runtime): Api {
   const { config, redis, orm, metrics, logger } = runtime;
   const docs = new ApiDocs();
-  const auth = requireUser(config.JWT_SECRET);
+  const auth = requireUser(config.JWT_SECRET, config.JWT_ROLES_CLAIM);
   const em = () => orm.em.fork();
   const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics);
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });

@@ -27,6 +27,8 @@ const schema = z
     // A consumer that vanished (crash, broker restart) is noticed after this; its partitions then move on.
     KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6000),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    // The JWT claim that lists the caller's roles (array or space-separated string); `admin` opens /api/admin.
+    JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
     ADMIN_USER: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
     BODY_LIMIT: z.string().default('16kb'),

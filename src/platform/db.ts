@@ -40,7 +40,9 @@ export async function createOrm(
     ...db,
     entities: model.entities,
     extensions: [Migrator],
-    migrations: { migrationsList: model.migrations, transactional: true, allOrNothing: false },
+    // No schema snapshot: migrations are hand-reviewed files, and the snapshot MikroORM would write
+    // on every migrate (one per database, tests included) littered the repository root.
+    migrations: { migrationsList: model.migrations, transactional: true, allOrNothing: false, snapshot: false },
     pool: { min: 0, max: config.DB_POOL_MAX },
     ...(config.DATABASE_SOCKET ? { driverOptions: { socketPath: config.DATABASE_SOCKET } } : {}),
     timezone: '+00:00',
