@@ -20,6 +20,8 @@ import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
 import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
+import { devRoutes } from './dev.routes.ts';
+import { defaultWebDir, webRoutes } from './web.routes.ts';
 
 export interface Api {
   apiRouters: Router[];
@@ -50,6 +52,7 @@ export function buildApi(runtime: Runtime): Api {
   };
   outboxMetrics(metrics, em);
   const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
+  const devSignIn = config.NODE_ENV !== 'production';
   const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
 
   return {
@@ -61,10 +64,13 @@ export function buildApi(runtime: Runtime): Api {
       walletRoutes(orderDeps),
       jobsApi.router,
       accountRoutes(docs, auth),
+      // Development sign-in exists only outside production (there it is a 404).
+      ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
     ],
     rootRouters: [
       docs.router(), // /openapi.json and /docs
       adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD),
+      webRoutes({ dir: config.WEB_DIR ?? defaultWebDir(), devSignIn, signInUrl: config.WEB_SIGN_IN_URL }), // / and /app/*
     ],
     cache,
     waitingRoom,

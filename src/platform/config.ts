@@ -55,6 +55,10 @@ const schema = z
     JOB_WAIT_MAX_MS: int(30_000, 0),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
     TRUST_PROXY: bool.default(false),
+    // The fans' pages: where the built bundle is (default dist/web), and the identity provider's
+    // sign-in page, which sends the fan back to /app/#access_token=<JWT> (docs/fan-pages.md).
+    WEB_DIR: z.string().min(1).optional(),
+    WEB_SIGN_IN_URL: z.string().url().optional(),
   })
   .transform((c, ctx) => {
     // Development and test get fixed, clearly fake secrets so `npm run services` + start works;
