@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import express, { Router } from 'express';
+import { AppError } from '../platform/errors.ts';
 
 /** dist/web beside the compiled API (dist/api), or dist/web of the checkout when run from source. */
 export function defaultWebDir(): string {
@@ -28,8 +29,11 @@ export function webRoutes({ dir, devSignIn, signInUrl }: WebSettings): Router {
     res.set('Cache-Control', 'no-store').json({ devSignIn, signInUrl: signInUrl ?? null });
   });
   // Revalidated on every load (ETag), so a new build is picked up without stale bundles.
-  r.use('/app/assets', express.static(join(dir, 'assets'), { index: false, fallthrough: false, cacheControl: true, maxAge: 0 }));
-  r.get('/app/{*path}', (_req, res) => {
+  r.use('/app/assets', express.static(join(dir, 'assets'), { index: false, cacheControl: true, maxAge: 0 }));
+  r.use('/app/assets', (req) => {
+    throw new AppError('NOT_FOUND', `no asset ${req.path}`);
+  });
+  r.get(['/app', '/app/{*path}'], (_req, res) => {
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The fans\' pages are not built: run `npm run build` (or `npm run build:web`).\n');
       return;

@@ -75,8 +75,8 @@ describe('the fans\' pages', () => {
     const front = await occupyTheFront(concert.id);
 
     const [idA, idB] = users(2) as [number, number];
-    const a = await openFan(browser, t.url, idA, shots);
-    const b = await openFan(browser, t.url, idB, shots, PHONE); // the second fan is on a phone
+    const a = await openFan(browser, t.url, idA, { dir: shots, label: 'fan-a' });
+    const b = await openFan(browser, t.url, idB, { dir: shots, label: 'fan-b' }, PHONE); // the second fan is on a phone
     await a.shot('concerts');
 
     // Join: both wait behind the two active fans, and see their place.

@@ -1,6 +1,6 @@
 // Helpers for the fans' pages in a real headless Chromium (Debian's, driven by playwright-core):
 // the bundle built into a private folder, a browser, one context per fan, and screenshots.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -29,7 +29,7 @@ export const DESKTOP = { width: 1100, height: 900 };
 export interface FanPage { userId: number; context: BrowserContext; page: Page; shot(name: string): Promise<void> }
 
 /** A fan in their own browser context, signed in with the development sign-in form. */
-export async function openFan(browser: Browser, baseUrl: string, userId: number, shotsDir: string, viewport = DESKTOP): Promise<FanPage> {
+export async function openFan(browser: Browser, baseUrl: string, userId: number, shot: { dir: string; label: string }, viewport = DESKTOP): Promise<FanPage> {
   const context = await browser.newContext({ viewport, baseURL: baseUrl });
   // Offline apart from Encore itself: the pages must need no CDN.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
@@ -40,16 +40,21 @@ export async function openFan(browser: Browser, baseUrl: string, userId: number,
   await page.getByLabel(/Fan number/).fill(String(userId));
   await page.getByRole('button', { name: /Sign in as fan/ }).click();
   await page.getByTestId('signed-in-as').filter({ hasText: `Fan ${userId}` }).waitFor();
-  mkdirSync(shotsDir, { recursive: true });
+  mkdirSync(shot.dir, { recursive: true });
   let n = 0;
   return {
     userId, context, page,
     async shot(name: string) {
       n++;
-      await page.screenshot({ path: join(shotsDir, `fan-${userId}-${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+      await page.screenshot({ path: join(shot.dir, `${shot.label}-${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
       if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     },
   };
 }
 
-export const screenshotsDir = (name: string) => join(process.cwd(), '.services', 'screenshots', name);
+/** A test's own screenshot folder under .services/screenshots (ignored by git), emptied first. */
+export function screenshotsDir(name: string): string {
+  const dir = join(process.cwd(), '.services', 'screenshots', name);
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
+}

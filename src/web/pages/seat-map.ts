@@ -119,7 +119,7 @@ export function SeatMap({ concertId, scheduleId }: { concertId: number; schedule
   return html`<p class="crumbs"><${Link} href=${`/app/concerts/${concertId}/queue`}>Back to the waiting room<//></p>
     <h1>Choose your seats</h1>
     <${Show} value=${schedule} retry=${reloadSchedule} ok=${(s: Schedule) => html`
-      <p class="lead">${dateTime(s.performanceAt)} · up to ${s.maxSeatsPerUser} seats per fan</p>
+      <p class="lead">${dateTime(s.performanceAt)} · up to ${s.maxSeatsPerUser} ${s.maxSeatsPerUser === 1 ? 'seat' : 'seats'} per fan</p>
       ${turn === 'not-active' ? html`<${Alert} kind="warn">It is not your turn to book right now. You can look at the map; to book,
         <${Link} href=${`/app/concerts/${concertId}/queue`}>join the line<//>.<//>` : null}
       ${allSold ? html`<${Alert} kind="warn"><strong>Sold out.</strong> Every seat of this performance has been sold.<//>` : null}
@@ -139,13 +139,13 @@ export function SeatMap({ concertId, scheduleId }: { concertId: number; schedule
               onClick=${() => toggle(s, seat.seatNumber)}>${seat.seatNumber}</button>`;
           })}
         </div>`}
-      <div class="summary" aria-live="polite">
+      ${allSold ? null : html`<div class="summary" aria-live="polite">
         ${selected.length === 0 ? html`<p>No seats selected.</p>` : html`<p>Selected: <strong>${seatList(selected)}</strong> ·
           total <strong>${money(selected.reduce((sum, n) => sum + (seats?.find((x) => x.seatNumber === n)?.price ?? 0), 0))}</strong></p>`}
         <button type="button" class="primary" onClick=${hold} disabled=${busy || selected.length === 0 || turn !== 'active'}>
           ${busy ? 'Holding your seats…' : `Hold ${selected.length ? seatList(selected) : 'seats'}`}
         </button>
-      </div>`} />`;
+      </div>`}`} />`;
 }
 
 const Legend = () => html`<ul class="legend" aria-label="Seat colours">
