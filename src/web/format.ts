@@ -12,6 +12,8 @@ export function duration(seconds: number): string {
   if (seconds < 60) return 'less than a minute';
   const min = Math.round(seconds / 60);
   if (min < 60) return `about ${min} min`;
+  // Far back in a slow line an estimate in hours means little; say so rather than print a number.
+  if (min > 12 * 60) return 'many hours';
   return `about ${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
