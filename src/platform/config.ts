@@ -57,8 +57,9 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     // The fans' pages: where the built bundle is (default dist/web), and the identity provider's
     // sign-in page, which sends the fan back to /app/#access_token=<JWT> (docs/fan-pages.md).
-    WEB_DIR: z.string().min(1).optional(),
-    WEB_SIGN_IN_URL: z.string().url().optional(),
+    // (An empty value, as in .env.example, means unset.)
+    WEB_DIR: z.string().optional().transform((v) => v || undefined),
+    WEB_SIGN_IN_URL: z.union([z.literal(''), z.string().url()]).optional().transform((v) => v || undefined),
   })
   .transform((c, ctx) => {
     // Development and test get fixed, clearly fake secrets so `npm run services` + start works;

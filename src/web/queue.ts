@@ -40,11 +40,14 @@ export function watchQueue(token: string, w: QueueWatch): () => void {
   const push = async (): Promise<void> => {
     await readEvents('/api/queue/events', headersFor({ queueToken: token }), (m) => {
       try {
-        const s = JSON.parse(m.data) as QueueStatus;
-        if (s && typeof s.state === 'string') {
-          last = { ...last, ...s };
-          w.onStatus(last, 'push');
-          if (ENDED.has(s.state)) stop.abort();
+        const s = JSON.parse(m.data) as Partial<QueueStatus>;
+        // A full status, or an update of some of its fields (e.g. only the position).
+        if (s && typeof s === 'object' && ('state' in s || 'position' in s)) {
+          const merged = { ...last, ...s } as QueueStatus;
+          if (typeof merged.state !== 'string') return;
+          last = merged;
+          w.onStatus(merged, 'push');
+          if (ENDED.has(merged.state)) stop.abort();
         }
       } catch { /* keep-alive or unknown event */ }
     }, signal);

@@ -1,7 +1,7 @@
 // A held reservation: a countdown of the hold, the wallet, "top up" when it is short, pay, or
 // release the seats. Payment is a job; its result is pushed or long-polled like the hold's.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, call, get, newKey, type Accepted, type Reservation } from '../api.ts';
 import { countdown, money, seatList } from '../format.ts';
 import { useLoad, useNow } from '../hooks.ts';
@@ -31,6 +31,15 @@ export function Checkout({ id }: { id: number }) {
   const [done, setDone] = useState<string>();
   const now = useNow(1000);
   useFocusHeading('Your seats are held');
+  // Paying needs the fan's turn to still be active: asking for its status now and then tells the
+  // waiting room the fan is still here (an idle turn is given to the next fan).
+  const concertId = data.state === 'ok' ? data.value.reservation.concertId : undefined;
+  useEffect(() => {
+    const token = concertId === undefined ? null : queueToken(concertId);
+    if (!token) return undefined;
+    const t = setInterval(() => void get('/api/queue/status', { queueToken: token }).catch(() => undefined), 30_000);
+    return () => clearInterval(t);
+  }, [concertId]);
 
   const act = async (label: string, run: () => Promise<void>) => {
     setBusy(label);
