@@ -27,7 +27,7 @@ beforeAll(async () => {
   // Started one by one and remembered at once, so a slow start never leaves a process behind.
   browser = await launchBrowser();
   for (let i = 0; i < 2; i++) workers.push(await spawnWorker(env));
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await browser?.close();
   await Promise.all(workers.map((w) => w.stop()));

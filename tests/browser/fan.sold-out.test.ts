@@ -24,7 +24,7 @@ beforeAll(async () => {
   t = await startTestApi(env);
   browser = await launchBrowser();
   workers.push(await spawnWorker(env));
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await browser?.close();
   await Promise.all(workers.map((w) => w.stop()));
