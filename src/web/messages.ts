@@ -25,6 +25,7 @@ export function explain(err: unknown): string {
     case 'UNAUTHENTICATED':
     case 'INVALID_TOKEN': return 'Please sign in again.';
     case 'RATE_LIMITED': return 'Too many requests at once. We will try again in a moment.';
+    case 'TOO_MANY_PENDING_JOBS': return 'Your previous request is still being processed. Wait a moment and try again.';
     case 'OVERLOADED':
     case 'DEPENDENCY_UNAVAILABLE': return 'Encore is very busy right now. Please try again in a moment.';
     case 'LIMIT_EXCEEDED': return err.message;

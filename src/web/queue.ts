@@ -59,8 +59,9 @@ export function watchQueue(token: string, w: QueueWatch): () => void {
       try {
         if (!pushMissing) {
           await push();
-          // The server ended the stream (a deploy, a proxy timeout): read once, then reconnect.
-          if (!signal.aborted) await sleep(Math.min(paceOf(last), 5000), signal);
+          // The server ends the stream after ACTIVE (then one look per pollAfterMs, ~30 s, is
+          // enough to notice the turn ending) or when it restarts (then reconnect soon).
+          if (!signal.aborted) await sleep(last?.state === 'ACTIVE' ? paceOf(last) : Math.min(paceOf(last), 5000), signal);
           continue;
         }
         const pace = await poll();
