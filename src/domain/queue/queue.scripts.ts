@@ -5,10 +5,10 @@ type Reply = (string | number)[];
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    queueJoin(...args: [...keys: string[], user: string, token: string, now: number]): Result<Reply, Context>;
-    queueStatus(...args: [...keys: string[], token: string, user: string, now: number]): Result<Reply, Context>;
-    queueLeave(...args: [...keys: string[], user: string, now: number, token: string]): Result<number, Context>;
-    queuePromote(...args: (string | number)[]): Result<number[], Context>;
+    queueJoin(...args: (string | number)[]): Result<Reply, Context>;
+    queueStatus(...args: (string | number)[]): Result<Reply, Context>;
+    queueLeave(...args: (string | number)[]): Result<number, Context>;
+    queuePromote(...args: (string | number)[]): Result<Reply, Context>;
   }
 }
 
