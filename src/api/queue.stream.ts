@@ -129,7 +129,7 @@ export class QueueStreamHub {
         this.refresh(conn);
       } else {
         const position = estimatePosition(claims.seq, line.headSeq, line.tailSeq, line.waiting);
-        const pollAfterMs = waitingPollAfterMs(position, rate);
+        const pollAfterMs = waitingPollAfterMs(position, rate, reason ? 0 : Math.max(0, line.ceiling - line.active));
         if (reason === conn.reason && now - conn.lastSentAt < Math.min(conn.pollAfterMs, pollAfterMs)) continue;
         this.send(conn, {
           state: 'WAITING', concertId, token: conn.token, position, waitingCount: line.waiting,

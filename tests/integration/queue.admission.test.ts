@@ -124,11 +124,12 @@ describe('promotion', () => {
   it('pacing (pollAfterMs) grows with the position in line', async () => {
     const concertId = nextConcert++;
     const room = new WaitingRoom(rt.redis, settings({ maxActive: 1000 }));
-    await room.joinMany(Array.from({ length: 3000 }, (_, i) => i + 1), concertId);
+    await room.joinMany(Array.from({ length: 3006 }, (_, i) => i + 1), concertId);
+    await room.promote(concertId, inventory(4)); // admits 6 and leaves no slot open
     const paces: number[] = [];
-    for (const u of [1, 20, 100, 3000]) {
-      const { status } = await room.join(u, concertId); // idempotent: the same place again
-      expect(status).toMatchObject({ state: 'WAITING', position: u });
+    for (const p of [1, 20, 100, 3000]) {
+      const { status } = await room.join(p + 6, concertId); // idempotent: the same place again
+      expect(status).toMatchObject({ state: 'WAITING', position: p });
       paces.push(status.pollAfterMs);
     }
     expect(paces[0]).toBe(1000);

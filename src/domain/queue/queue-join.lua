@@ -12,21 +12,24 @@
 -- ARGV[1] userId
 -- ARGV[2] now (ms)
 -- ARGV[3] a fresh epoch, used only when the line has none yet (first join, or after a data loss)
--- Returns {state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate}
+-- Returns {state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free}
+--   free = admission slots open at the last tick (ceiling - active), -1 before the first tick
 --   state 1 = WAITING (position 1-based), 2 = ACTIVE, 4 = SOLD_OUT; created 1 for a new place
 local user, now = ARGV[1], tonumber(ARGV[2])
-local m = redis.call('HMGET', KEYS[7], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate')
+local m = redis.call('HMGET', KEYS[7], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate', 'ceiling')
 local epoch = m[1]
 if not epoch then
   epoch = ARGV[3]
   redis.call('HSET', KEYS[7], 'epoch', epoch)
 end
 local paused, allHeld, rate = m[3] or '0', m[4] or '0', m[5] or '0'
-if m[2] == '1' then return {4, epoch, 0, 0, 0, 0, 0, paused, allHeld, rate} end
+local free = -1
+if m[6] then free = tonumber(m[6]) - redis.call('ZCARD', KEYS[3]) end
+if m[2] == '1' then return {4, epoch, 0, 0, 0, 0, 0, paused, allHeld, rate, free} end
 local untilMs = redis.call('ZSCORE', KEYS[3], user)
 if untilMs then
   if tonumber(untilMs) > now then
-    return {2, epoch, redis.call('HGET', KEYS[5], user), 0, untilMs, 0, 0, paused, allHeld, rate}
+    return {2, epoch, redis.call('HGET', KEYS[5], user), 0, untilMs, 0, 0, paused, allHeld, rate, free}
   end
   -- Its active time ran out but the promoter has not swept it yet: end it now, queue again.
   redis.call('ZREM', KEYS[3], user)
@@ -36,11 +39,11 @@ end
 local s = redis.call('ZSCORE', KEYS[1], user)
 if s then
   redis.call('ZADD', KEYS[2], now, user)
-  return {1, epoch, s, redis.call('ZRANK', KEYS[1], user) + 1, 0, 0, redis.call('ZCARD', KEYS[1]), paused, allHeld, rate}
+  return {1, epoch, s, redis.call('ZRANK', KEYS[1], user) + 1, 0, 0, redis.call('ZCARD', KEYS[1]), paused, allHeld, rate, free}
 end
 local seq = redis.call('INCR', KEYS[6])
 redis.call('ZADD', KEYS[1], seq, user)
 redis.call('ZADD', KEYS[2], now, user)
 -- The newest arrival is last in line: its position is the line's length (O(1), not a ZRANK).
 local count = redis.call('ZCARD', KEYS[1])
-return {1, epoch, seq, count, 0, 1, count, paused, allHeld, rate}
+return {1, epoch, seq, count, 0, 1, count, paused, allHeld, rate, free}

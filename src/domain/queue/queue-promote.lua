@@ -25,7 +25,7 @@
 -- ARGV[10] most entries each sweep handles per tick
 -- ARGV[11] 1 = admit nobody this tick (e.g. the inventory could not be read)
 -- Returns {admitted, expiredActives, idleActives, droppedIdle, waiting, active, headSeq, tailSeq,
---          paused, soldOut, allHeld, rate}
+--          paused, soldOut, allHeld, rate, ceiling}
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[10])
 
@@ -99,11 +99,11 @@ if hadDemand and paused ~= '1' and soldOut ~= '1' and ARGV[11] ~= '1' and at > 0
   if rate < 0 then rate = instant else rate = 0.7 * rate + 0.3 * instant end
   redis.call('HSET', KEYS[7], 'rate', tostring(rate))
 end
-redis.call('HSET', KEYS[7], 'at', now)
+redis.call('HSET', KEYS[7], 'at', now, 'ceiling', ARGV[2])
 
 local tail = tonumber(redis.call('GET', KEYS[6]) or '0')
 local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 local headSeq = tail + 1
 if head[2] then headSeq = tonumber(head[2]) end
 return {admitted, #expired, #idleActive, #idle, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3]), headSeq, tail,
-  tonumber(paused), tonumber(soldOut), tonumber(allHeld), tostring(math.max(rate, 0))}
+  tonumber(paused), tonumber(soldOut), tonumber(allHeld), tostring(math.max(rate, 0)), tonumber(ARGV[2])}

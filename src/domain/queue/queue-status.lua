@@ -6,20 +6,23 @@
 -- KEYS[3] activeSeq  HASH userId -> seq of the admitted place
 -- KEYS[4] meta       HASH epoch, paused, soldOut, allHeld, rate
 -- ARGV[1] userId, ARGV[2] the token's seq, ARGV[3] the token's epoch, ARGV[4] now (ms)
--- Returns {state, position, activeUntil, waitingCount, paused, allHeld, rate}
+-- Returns {state, position, activeUntil, waitingCount, paused, allHeld, rate, free}
+--   free = admission slots open at the last tick (ceiling - active), -1 before the first tick
 --   state -1 = the line's data is gone (QUEUE_RESET), 1 = WAITING, 2 = ACTIVE, 3 = EXPIRED, 4 = SOLD_OUT
 local user, seq, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
-local m = redis.call('HMGET', KEYS[4], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate')
-if m[1] ~= ARGV[3] then return {-1, 0, 0, 0, '0', '0', '0'} end
+local m = redis.call('HMGET', KEYS[4], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate', 'ceiling')
+if m[1] ~= ARGV[3] then return {-1, 0, 0, 0, '0', '0', '0', -1} end
 local paused, allHeld, rate = m[3] or '0', m[4] or '0', m[5] or '0'
-if m[2] == '1' then return {4, 0, 0, 0, paused, allHeld, rate} end
+if m[2] == '1' then return {4, 0, 0, 0, paused, allHeld, rate, -1} end
 local untilMs = redis.call('ZSCORE', KEYS[2], user)
 if untilMs then
   if tonumber(untilMs) > now and tonumber(redis.call('HGET', KEYS[3], user) or '0') == seq then
-    return {2, 0, untilMs, 0, paused, allHeld, rate}
+    return {2, 0, untilMs, 0, paused, allHeld, rate, -1}
   end
-  return {3, 0, 0, 0, paused, allHeld, rate}
+  return {3, 0, 0, 0, paused, allHeld, rate, -1}
 end
 local s = redis.call('ZSCORE', KEYS[1], user)
-if not s or tonumber(s) ~= seq then return {3, 0, 0, 0, paused, allHeld, rate} end
-return {1, redis.call('ZRANK', KEYS[1], user) + 1, 0, redis.call('ZCARD', KEYS[1]), paused, allHeld, rate}
+if not s or tonumber(s) ~= seq then return {3, 0, 0, 0, paused, allHeld, rate, -1} end
+local free = -1
+if m[6] then free = tonumber(m[6]) - redis.call('ZCARD', KEYS[2]) end
+return {1, redis.call('ZRANK', KEYS[1], user) + 1, 0, redis.call('ZCARD', KEYS[1]), paused, allHeld, rate, free}

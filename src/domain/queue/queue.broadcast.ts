@@ -18,20 +18,22 @@ export interface LineState {
   paused: boolean;
   soldOut: boolean;
   allHeld: boolean;
+  /** Most fans ACTIVE at once as of this tick (maxActive and the inventory cap). */
+  ceiling: number;
   /** When the tick ran (ms). */
   at: number;
 }
 
 export function encodeLineState(s: LineState): string {
-  return JSON.stringify([s.concertId, s.headSeq, s.tailSeq, s.waiting, s.active, Math.round(s.rate * 1000) / 1000, +s.paused, +s.soldOut, +s.allHeld, s.at]);
+  return JSON.stringify([s.concertId, s.headSeq, s.tailSeq, s.waiting, s.active, Math.round(s.rate * 1000) / 1000, +s.paused, +s.soldOut, +s.allHeld, s.at, s.ceiling]);
 }
 
 export function decodeLineState(text: string): LineState | undefined {
   try {
     const a = JSON.parse(text) as number[];
-    if (!Array.isArray(a) || a.length < 10 || !a.every((n) => typeof n === 'number')) return undefined;
-    const [concertId, headSeq, tailSeq, waiting, active, rate, paused, soldOut, allHeld, at] = a as [number, number, number, number, number, number, number, number, number, number];
-    return { concertId, headSeq, tailSeq, waiting, active, rate, paused: paused === 1, soldOut: soldOut === 1, allHeld: allHeld === 1, at };
+    if (!Array.isArray(a) || a.length < 11 || !a.every((n) => typeof n === 'number')) return undefined;
+    const [concertId, headSeq, tailSeq, waiting, active, rate, paused, soldOut, allHeld, at, ceiling] = a as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+    return { concertId, headSeq, tailSeq, waiting, active, rate, paused: paused === 1, soldOut: soldOut === 1, allHeld: allHeld === 1, at, ceiling };
   } catch {
     return undefined;
   }

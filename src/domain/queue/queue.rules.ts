@@ -72,9 +72,12 @@ export const PACING = {
  * 50,000th at 50 admissions/s (ETA 1,000 s) asks every 25 s; one whose ETA is under 4 s asks every
  * second. Asking at a quarter of the remaining wait means the last polls before admission come
  * about every second, so a poller learns of its admission within about a second of it, while
- * the far back of a million-fan line costs one request per fan per 25 s.
+ * the far back of a million-fan line costs one request per fan per 25 s. `openSlots` are the
+ * admission slots the last tick left free (a fresh line's first fans are admitted at once).
  */
-export function waitingPollAfterMs(position: number, ratePerSecond: number): number {
+export function waitingPollAfterMs(position: number, ratePerSecond: number, openSlots = 0): number {
+  // Slots are open for this fan already: the next tick (about a second) admits it.
+  if (position <= openSlots) return PACING.minMs;
   const etaMs = (position / Math.max(ratePerSecond, 1e-6)) * 1000;
   return Math.round(Math.min(PACING.maxMs, Math.max(PACING.minMs, etaMs / 4)));
 }

@@ -84,7 +84,13 @@ export class WaitingRoom {
 
   constructor(redis: Redis, settings: WaitingRoomSettings, clock: () => number = Date.now) {
     this.redis = redis;
-    this.s = { activeIdleSeconds: 120, admitPerSeat: 1.5, admitRate: 0, sweepLimit: 1000, ...settings };
+    this.s = {
+      ...settings,
+      activeIdleSeconds: settings.activeIdleSeconds ?? 120,
+      admitPerSeat: settings.admitPerSeat ?? 1.5,
+      admitRate: settings.admitRate ?? 0,
+      sweepLimit: settings.sweepLimit ?? 1000,
+    };
     this.clock = clock;
     this.signer = new QueueTokenSigner(settings.tokenSecret);
     loadQueueScripts(redis);
@@ -101,10 +107,10 @@ export class WaitingRoom {
   async join(userId: number, concertId: number): Promise<{ status: QueueStatus; created: boolean }> {
     const k = queueKeys(this.s.prefix, concertId);
     const r = await this.redis.queueJoin(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, String(userId), this.clock(), newEpoch());
-    const [state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate] = r;
+    const [state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free] = r;
     if (Number(state) === 4) throw new ConcertSoldOutError(concertId);
     const token = this.signer.sign({ concertId, userId, seq: Number(seq), epoch: String(epoch) });
-    const status = this.toStatus(concertId, token, [Number(state), Number(position), Number(activeUntil), Number(waitingCount), paused, allHeld, rate]);
+    const status = this.toStatus(concertId, token, [Number(state), Number(position), Number(activeUntil), Number(waitingCount), paused, allHeld, rate, Number(free)]);
     return { status, created: Number(created) === 1 };
   }
 
@@ -128,7 +134,7 @@ export class WaitingRoom {
     const k = queueKeys(this.s.prefix, claims.concertId);
     const r = await this.redis.queueStatus(k.waiting, k.active, k.activeSeq, k.meta, String(claims.userId), claims.seq, claims.epoch, this.clock());
     if (Number(r[0]) === -1) throw new QueueResetError(claims.concertId);
-    const status = this.toStatus(claims.concertId, token, [Number(r[0]), Number(r[1]), Number(r[2]), Number(r[3]), r[4]!, r[5]!, r[6]!]);
+    const status = this.toStatus(claims.concertId, token, [Number(r[0]), Number(r[1]), Number(r[2]), Number(r[3]), r[4]!, r[5]!, r[6]!, Number(r[7])]);
     if (status.state === 'WAITING' || status.state === 'ACTIVE') this.heartbeats.note(claims.concertId, claims.userId);
     return status;
   }
@@ -186,7 +192,7 @@ export class WaitingRoom {
       admitted: n[0]!, expiredActives: n[1]!, idleActives: n[2]!, droppedIdle: n[3]!, waiting: n[4]!, active: n[5]!,
       line: {
         concertId, headSeq: n[6]!, tailSeq: n[7]!, waiting: n[4]!, active: n[5]!, rate: n[11]!,
-        paused: n[8] === 1, soldOut: n[9] === 1, allHeld: n[10] === 1, at: now,
+        paused: n[8] === 1, soldOut: n[9] === 1, allHeld: n[10] === 1, ceiling: n[12]!, at: now,
       },
     };
   }
@@ -248,8 +254,8 @@ export class WaitingRoom {
   }
 
   /** Pacing and ETA from the planning rate (measured, or turnover per TTL). */
-  private toStatus(concertId: number, token: string, r: [number, number, number, number, unknown, unknown, unknown]): QueueStatus {
-    const [state, position, activeUntil, waitingCount, paused, allHeld, rate] = r;
+  private toStatus(concertId: number, token: string, r: [number, number, number, number, unknown, unknown, unknown, number]): QueueStatus {
+    const [state, position, activeUntil, waitingCount, paused, allHeld, rate, free] = r;
     switch (state) {
       case 1: {
         const planning = planningRate(Number(rate), this.s.maxActive, this.s.activeTtlSeconds);
@@ -258,7 +264,7 @@ export class WaitingRoom {
           state: 'WAITING', concertId, token, position, waitingCount,
           estimatedWaitSeconds: estimateWaitSeconds(position, Number(rate), this.s.maxActive, this.s.activeTtlSeconds),
           ...(reason ? { reason } : {}),
-          pollAfterMs: waitingPollAfterMs(position, planning),
+          pollAfterMs: waitingPollAfterMs(position, planning, reason ? 0 : openSlots(free, this.s.maxActive)),
         };
       }
       case 2: return { state: 'ACTIVE', concertId, token, activeUntil: new Date(activeUntil).toISOString(), pollAfterMs: pollAfterMsFor('ACTIVE') };
@@ -266,6 +272,11 @@ export class WaitingRoom {
       default: return { state: 'EXPIRED', concertId, token, pollAfterMs: pollAfterMsFor('EXPIRED') };
     }
   }
+}
+
+/** Slots the last tick left open; before any tick, the whole active set. */
+export function openSlots(free: number, maxActive: number): number {
+  return free < 0 ? maxActive : free;
 }
 
 /** The line's incarnation id: 8 base-36 characters, new whenever the line's data is (re)created. */
