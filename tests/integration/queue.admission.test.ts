@@ -63,16 +63,16 @@ describe('promotion', () => {
     now += 20_000;
     expect(await room.status(2, b)).toMatchObject({ state: 'WAITING', position: 1 });
     const k = queueKeys(rt.config.REDIS_PREFIX, concertId);
-    expect(await rt.redis.zscore(k.seen, '2')).toBe(String(now - 20_000)); // the poll is only noted
+    expect(await rt.redis.hget(k.seen, '2')).toBe(String(now - 20_000)); // the poll is only noted
     await room.heartbeats.flush(); // one batched write
-    expect(await rt.redis.zscore(k.seen, '2')).toBe(String(now));
+    expect(await rt.redis.hget(k.seen, '2')).toBe(String(now));
     now += 20_000;
     expect(await room.promote(concertId)).toMatchObject({ admitted: 0, droppedIdle: 1, waiting: 1, active: 1 });
     expect((await room.status(3, c)).state).toBe('EXPIRED');
     // A late heartbeat for the dropped user never puts it back (ZADD XX).
     room.heartbeats.note(concertId, 3);
     await room.heartbeats.flush();
-    expect(await rt.redis.zscore(k.seen, '3')).toBeNull();
+    expect(await rt.redis.hget(k.seen, '3')).toBeNull();
 
     // At 61 s user 1's active time has run out: the tick retires it and admits user 2, who kept polling.
     expect((await room.status(2, b)).state).toBe('WAITING');

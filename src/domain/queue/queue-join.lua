@@ -3,7 +3,7 @@
 -- they go to the back of the line. A sold-out line takes nobody.
 -- numberOfKeys: 7
 -- KEYS[1] waiting     ZSET userId -> arrival sequence number
--- KEYS[2] seen        ZSET userId -> last sign of life (ms)
+-- KEYS[2] seen        HASH userId -> last sign of life (ms)
 -- KEYS[3] active      ZSET userId -> active-until (ms)
 -- KEYS[4] activeSeen  ZSET userId -> last request (ms)
 -- KEYS[5] activeSeq   HASH userId -> seq of the admitted place
@@ -38,12 +38,12 @@ if untilMs then
 end
 local s = redis.call('ZSCORE', KEYS[1], user)
 if s then
-  redis.call('ZADD', KEYS[2], now, user)
+  redis.call('HSET', KEYS[2], user, ARGV[2])
   return {1, epoch, s, redis.call('ZRANK', KEYS[1], user) + 1, 0, 0, redis.call('ZCARD', KEYS[1]), paused, allHeld, rate, free}
 end
 local seq = redis.call('INCR', KEYS[6])
 redis.call('ZADD', KEYS[1], seq, user)
-redis.call('ZADD', KEYS[2], now, user)
+redis.call('HSET', KEYS[2], user, ARGV[2])
 -- The newest arrival is last in line: its position is the line's length (O(1), not a ZRANK).
 local count = redis.call('ZCARD', KEYS[1])
 return {1, epoch, seq, count, 0, 1, count, paused, allHeld, rate, free}

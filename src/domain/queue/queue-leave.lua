@@ -9,7 +9,7 @@ local user, seq = ARGV[1], ARGV[2]
 local s = redis.call('ZSCORE', KEYS[1], user)
 if s and (seq == '' or tonumber(s) == tonumber(seq)) then
   redis.call('ZREM', KEYS[1], user)
-  redis.call('ZREM', KEYS[2], user)
+  redis.call('HDEL', KEYS[2], user)
   return 1
 end
 local a = redis.call('HGET', KEYS[5], user)

@@ -6,12 +6,12 @@
 -- its Kafka event survives a Kafka outage and is relayed later, in order.
 -- numberOfKeys: 8
 -- KEYS[1] waiting     ZSET userId -> arrival sequence number
--- KEYS[2] seen        ZSET userId -> last sign of life (ms)
+-- KEYS[2] seen        HASH userId -> last sign of life (ms)
 -- KEYS[3] active      ZSET userId -> active-until (ms)
 -- KEYS[4] activeSeen  ZSET userId -> last request (ms)
 -- KEYS[5] activeSeq   HASH userId -> seq of the admitted place
 -- KEYS[6] seq         STRING arrival counter
--- KEYS[7] meta        HASH epoch, paused, soldOut, allHeld, rate, at, allowance
+-- KEYS[7] meta        HASH epoch, paused, soldOut, allHeld, rate, at, allowance, ceiling, sweep (HSCAN cursor)
 -- KEYS[8] events      STREAM of events not yet relayed to Kafka
 -- ARGV[1]  now (ms)
 -- ARGV[2]  ceiling: most fans ACTIVE at once (maxActive, and the inventory cap)
@@ -39,10 +39,20 @@ local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, li
 for _, u in ipairs(expired) do endActive(u) end
 local idleActive = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[5], 'LIMIT', 0, limit)
 for _, u in ipairs(idleActive) do endActive(u) end
-local idle = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[4], 'LIMIT', 0, limit)
-for _, u in ipairs(idle) do
-  redis.call('ZREM', KEYS[1], u)
-  redis.call('ZREM', KEYS[2], u)
+-- Waiting fans' signs of life are a hash (about half the memory of a sorted set per fan), swept
+-- incrementally: each tick scans about ARGV[10] entries from where the last one stopped, so a
+-- line of N fans is swept once every N / ARGV[10] ticks whatever its length.
+local scan = redis.call('HSCAN', KEYS[2], redis.call('HGET', KEYS[7], 'sweep') or '0', 'COUNT', limit)
+redis.call('HSET', KEYS[7], 'sweep', scan[1])
+local idleCutoff = tonumber(ARGV[4])
+local idle = {}
+for i = 1, #scan[2], 2 do
+  if tonumber(scan[2][i + 1]) <= idleCutoff then
+    local u = scan[2][i]
+    redis.call('ZREM', KEYS[1], u)
+    redis.call('HDEL', KEYS[2], u)
+    idle[#idle + 1] = u
+  end
 end
 
 local m = redis.call('HMGET', KEYS[7], 'paused', 'soldOut', 'allHeld', 'rate', 'at', 'allowance')
@@ -83,7 +93,7 @@ if free > 0 and hadDemand then
     redis.call('ZADD', KEYS[3], untilMs, u)
     redis.call('ZADD', KEYS[4], now, u)
     redis.call('HSET', KEYS[5], u, popped[i + 1])
-    redis.call('ZREM', KEYS[2], u)
+    redis.call('HDEL', KEYS[2], u)
     redis.call('XADD', KEYS[8], '*', 'type', 'admitted', 'concertId', ARGV[9], 'userId', u, 'activeUntil', untilMs, 'occurredAt', now)
     admitted = admitted + 1
   end

@@ -1,10 +1,12 @@
 // Signs of life of waiting and active fans, recorded in batches: a poll (or an open push stream)
-// notes its user in memory, and every flush writes each concert's noted users with one
-// `ZADD XX GT` per key and chunk. XX never re-adds a user who left or was dropped meanwhile, GT
-// never moves a sign of life backwards (several API processes flush the same users).
+// notes its user in memory, and every flush writes each concert's noted users with one script
+// call (waiting fans) and one `ZADD XX GT` (active fans) per chunk. Neither re-adds a user who left
+// or was dropped meanwhile, nor moves a sign of life backwards (several API processes flush the
+// same users).
 // Before: one ZADD per poll per fan inside the status script.
 import type { Redis } from 'ioredis';
 import { queueKeys } from './queue.keys.ts';
+import { loadQueueScripts } from './queue.scripts.ts';
 
 const CHUNK = 2000;
 
@@ -21,6 +23,7 @@ export class Heartbeats {
     this.redis = redis;
     this.prefix = prefix;
     this.clock = clock;
+    loadQueueScripts(redis);
   }
 
   note(concertId: number, userId: number): void {
@@ -57,8 +60,11 @@ export class Heartbeats {
       const k = queueKeys(this.prefix, concertId);
       const ids = [...users];
       for (let i = 0; i < ids.length; i += CHUNK) {
-        const args = ids.slice(i, i + CHUNK).flatMap((u) => [now, String(u)]);
-        writes.push(this.redis.zadd(k.seen, 'XX', 'GT', ...args), this.redis.zadd(k.activeSeen, 'XX', 'GT', ...args));
+        const chunk = ids.slice(i, i + CHUNK).map(String);
+        writes.push(
+          this.redis.queueHeartbeat(k.seen, now, ...chunk),
+          this.redis.zadd(k.activeSeen, 'XX', 'GT', ...chunk.flatMap((u) => [now, u])),
+        );
       }
     }
     await Promise.all(writes);

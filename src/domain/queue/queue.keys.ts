@@ -1,13 +1,13 @@
 // Every key of one concert's waiting room shares the hash tag {q:<concertId>}, so on a Redis
 // Cluster they live in one slot and the Lua scripts that touch several of them stay legal.
-// Per waiting fan Redis keeps two sorted-set entries (`waiting` and `seen`) and nothing else:
-// the fan's token is signed, not stored (issue 10: at most ~200 bytes per waiting fan).
+// Per waiting fan Redis keeps one sorted-set entry (`waiting`) and one hash field (`seen`) and
+// nothing else: the fan's token is signed, not stored (issue 10: at most ~200 bytes per waiting fan).
 export function queueKeys(prefix: string, concertId: number) {
   const base = `${prefix}:{q:${concertId}}`;
   return {
     /** ZSET userId -> arrival sequence number (the line, FIFO). */
     waiting: `${base}:waiting`,
-    /** ZSET userId -> last sign of life (ms), waiting fans only. */
+    /** HASH userId -> last sign of life (ms), waiting fans only (swept incrementally by the tick). */
     seen: `${base}:seen`,
     /** ZSET userId -> active-until (ms). */
     active: `${base}:active`,

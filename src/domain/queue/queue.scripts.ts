@@ -9,6 +9,7 @@ declare module 'ioredis' {
     queueStatus(...args: (string | number)[]): Result<Reply, Context>;
     queueLeave(...args: (string | number)[]): Result<number, Context>;
     queuePromote(...args: (string | number)[]): Result<Reply, Context>;
+    queueHeartbeat(...args: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -18,5 +19,6 @@ export function loadQueueScripts(redis: Redis): void {
     queueStatus: new URL('./queue-status.lua', import.meta.url),
     queueLeave: new URL('./queue-leave.lua', import.meta.url),
     queuePromote: new URL('./queue-promote.lua', import.meta.url),
+    queueHeartbeat: new URL('./queue-heartbeat.lua', import.meta.url),
   });
 }
