@@ -56,6 +56,8 @@ export class LineStateFeed {
   constructor(subscriber: Redis, prefix: string) {
     this.subscriber = subscriber;
     this.channel = queueStateChannel(prefix);
+    // Reconnection is ioredis's job; a down Redis shows in /health/ready, not as an unhandled error.
+    subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.channel) return;
       const state = decodeLineState(text);
