@@ -36,6 +36,16 @@ const schema = z
     QUEUE_TICK_MS: int(1000, 50),
     QUEUE_ACTIVE_TTL_SECONDS: int(600, 1),
     QUEUE_IDLE_TIMEOUT_SECONDS: int(300, 1),
+    // Admission follows what the sale can absorb: ACTIVE fans ≤ this × seats neither sold nor held.
+    QUEUE_ADMIT_PER_SEAT: z.coerce.number().positive().default(1.5),
+    // Most admissions per second per concert (unset: no cap).
+    QUEUE_ADMIT_RATE: z.coerce.number().positive().optional(),
+    // An ACTIVE fan with no request carrying their token for this long loses the slot.
+    QUEUE_ACTIVE_IDLE_SECONDS: int(120, 1),
+    // HMAC key of the queue tokens (they are signed, not stored); unset: derived from JWT_SECRET.
+    QUEUE_TOKEN_SECRET: z.string().min(32, 'QUEUE_TOKEN_SECRET must be at least 32 characters').optional(),
+    // How often each API process writes its batch of waiting fans' signs of life.
+    QUEUE_HEARTBEAT_FLUSH_MS: int(5000, 100),
     HOLD_TTL_SECONDS: int(300, 1),
     MAX_SEATS_PER_USER: int(4, 1),
     WORKER_CONCURRENCY: int(16, 1),
