@@ -27,14 +27,14 @@ export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => Ent
   const r = Router();
 
   docs.route(r, {
-    method: 'get', path: '/concerts', summary: 'List concerts', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/concerts', summary: 'List concerts', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     responses: { 200: { description: 'all concerts', schema: z.array(concertSchema) } },
   }, [], async (_req, res) => {
     sendJson(res, await cache.get('concert_list', catalogKeys.concertList(), CATALOG_CACHE.concertList, () => listConcerts(em())));
   });
 
   docs.route(r, {
-    method: 'get', path: '/concerts/:id', summary: 'One concert', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/concerts/:id', summary: 'One concert', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     params: z.object({ id: idParam }),
     responses: { 200: { description: 'the concert', schema: concertSchema } },
   }, [], async (_req, res, { params }) => {
@@ -42,7 +42,7 @@ export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => Ent
   });
 
   docs.route(r, {
-    method: 'get', path: '/concerts/:id/schedules', summary: 'Schedules of a concert (bookable ones unless all=true)', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/concerts/:id/schedules', summary: 'Schedules of a concert (bookable ones unless all=true)', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     params: z.object({ id: idParam }),
     query: z.object({
       from: isoDate.optional().describe('performances from (default: today, UTC)'),
@@ -62,7 +62,7 @@ export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => Ent
   });
 
   docs.route(r, {
-    method: 'get', path: '/schedules/:id/seats', summary: 'Seat map of a schedule (status=available filters)', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/schedules/:id/seats', summary: 'Seat map of a schedule (status=available filters)', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     params: z.object({ id: idParam }),
     query: z.object({ status: z.enum(['available', 'held', 'sold']).optional() }),
     responses: { 200: { description: 'seats by number', schema: z.object({ scheduleId: z.number().int(), seats: z.array(seatSchema) }) } },

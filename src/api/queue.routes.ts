@@ -28,7 +28,7 @@ export function queueRoutes(
   const r = Router();
 
   docs.route(r, {
-    method: 'post', path: '/queue/tokens', summary: 'Join a concert\'s waiting room (idempotent per user and concert)', tags: ['queue'], security: 'user',
+    method: 'post', path: '/queue/tokens', summary: 'Join a concert\'s waiting room (idempotent per user and concert)', tags: ['queue'], security: 'user', rateLimit: 'join',
     body: z.object({ concertId: z.number().int().positive() }).strict(),
     responses: { 201: { description: 'a new place in line', schema: statusSchema }, 200: { description: 'the place the user already has', schema: statusSchema } },
   }, [auth], async (req, res, { body }) => {
@@ -40,7 +40,7 @@ export function queueRoutes(
   });
 
   docs.route(r, {
-    method: 'get', path: '/queue/status', summary: 'State of my queue token: WAITING (position, ETA), ACTIVE or EXPIRED', tags: ['queue'], security: 'user',
+    method: 'get', path: '/queue/status', summary: 'State of my queue token: WAITING (position, ETA), ACTIVE or EXPIRED', tags: ['queue'], security: 'user', rateLimit: 'poll',
     headers: tokenHeader,
     responses: { 200: { description: 'the token\'s state', schema: statusSchema } },
   }, [auth], async (req, res) => {
@@ -50,7 +50,7 @@ export function queueRoutes(
   });
 
   docs.route(r, {
-    method: 'delete', path: '/queue/tokens/current', summary: 'Leave the waiting room (or give up an active slot)', tags: ['queue'], security: 'user',
+    method: 'delete', path: '/queue/tokens/current', summary: 'Leave the waiting room (or give up an active slot)', tags: ['queue'], security: 'user', rateLimit: 'read',
     headers: tokenHeader,
     responses: { 204: { description: 'left' } },
   }, [auth], async (req, res) => {

@@ -20,11 +20,13 @@ import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
 import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
+import { RateLimits } from './rate-limit.ts';
 
 export interface Api {
   apiRouters: Router[];
   rootRouters: Router[];
   cache: ResponseCache;
+  limits: RateLimits;
   waitingRoom: WaitingRoom;
   queues: JobQueues;
   start(): Promise<void>;
@@ -33,8 +35,9 @@ export interface Api {
 
 export function buildApi(runtime: Runtime): Api {
   const { config, redis, orm, metrics, logger } = runtime;
-  const docs = new ApiDocs();
-  const auth = requireUser(config.JWT_SECRET, config.JWT_ROLES_CLAIM);
+  const limits = new RateLimits(redis, config, metrics);
+  const docs = new ApiDocs({ rateLimit: (cls) => limits.middleware(cls) });
+  const auth = requireUser(config);
   const em = () => orm.em.fork();
   const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics);
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
@@ -64,9 +67,10 @@ export function buildApi(runtime: Runtime): Api {
     ],
     rootRouters: [
       docs.router(), // /openapi.json and /docs
-      adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD),
+      adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD, limits.adminLogin()),
     ],
     cache,
+    limits,
     waitingRoom,
     queues,
     async start() {
@@ -86,7 +90,7 @@ export function buildApi(runtime: Runtime): Api {
 function accountRoutes(docs: ApiDocs, auth: ReturnType<typeof requireUser>) {
   const r = Router();
   docs.route(r, {
-    method: 'get', path: '/me', summary: 'Who the bearer token says I am', tags: ['account'], security: 'user',
+    method: 'get', path: '/me', summary: 'Who the bearer token says I am', tags: ['account'], security: 'user', rateLimit: 'read',
     responses: { 200: { description: 'the caller', schema: z.object({ userId: z.number().int() }) } },
   }, [auth], (req, res) => {
     res.json({ userId: userIdOf(req) });
