@@ -46,7 +46,7 @@ export function tokenVerifier(cfg: Omit<AuthConfig, 'JWT_ROLES_CLAIM'>): (token:
     ...(cfg.JWT_ISSUER ? { issuer: cfg.JWT_ISSUER } : {}),
     ...(cfg.JWT_AUDIENCE ? { audience: cfg.JWT_AUDIENCE } : {}),
   };
-  return async (token) => {
+  const verify = async (token: string): Promise<JWTPayload> => {
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -70,6 +70,9 @@ export function tokenVerifier(cfg: Omit<AuthConfig, 'JWT_ROLES_CLAIM'>): (token:
     }
     throw new AppError('INVALID_TOKEN', 'token algorithm is not accepted');
   };
+  return (token) => verify(token).catch((err: unknown) => {
+    throw err instanceof AppError ? err : new AppError('INVALID_TOKEN', reasonOf(err));
+  });
 }
 
 /**
@@ -93,19 +96,14 @@ export function requireUser(cfg: AuthConfig | string, rolesClaim = 'roles'): Req
       req.roles = cached.roles;
       return next();
     }
-    try {
-      const payload = await verify(token);
-      if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
-        throw new AppError('INVALID_TOKEN', 'token subject must be a numeric user id');
-      }
-      req.userId = Number(payload.sub);
-      req.roles = rolesOf(payload[config.JWT_ROLES_CLAIM]);
-      const ttl = Math.min(300_000, (payload.exp ?? 0) * 1000 - Date.now());
-      if (ttl > 0) verified.set(token, { userId: req.userId, roles: req.roles }, { ttl });
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new AppError('INVALID_TOKEN', reasonOf(err));
+    const payload = await verify(token);
+    if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
+      throw new AppError('INVALID_TOKEN', 'token subject must be a numeric user id');
     }
+    req.userId = Number(payload.sub);
+    req.roles = rolesOf(payload[config.JWT_ROLES_CLAIM]);
+    const ttl = Math.min(300_000, (payload.exp ?? 0) * 1000 - Date.now());
+    if (ttl > 0) verified.set(token, { userId: req.userId, roles: req.roles }, { ttl });
     next();
   };
 }
