@@ -49,7 +49,7 @@ const DEV = {
 };
 // ----------------------------------------------------------------------------------------------
 
-const schema = z
+const envSchema = z
   .object({
     // Unset means production: a process someone forgot to configure must fail closed, not run with
     // development secrets (`npm run start:*`, the tests and `npm run up` set development/test).
@@ -148,7 +148,12 @@ const schema = z
     // Secret that signs challenges; defaults to the first JWT secret.
     JOIN_CHALLENGE_SECRET: z.string().min(32).optional(),
     // --------------------------------------------------------------------------------------------
-  })
+  });
+
+/** Every variable Encore reads (.env.example and compose are checked against this list). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+const schema = envSchema
   .transform((c, ctx) => {
     // --- abuse, limits and secrets (issue 12): fail closed -----------------------------------
     // Development and test get fixed, clearly fake secrets so `npm run services` + start works;
