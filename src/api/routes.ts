@@ -39,7 +39,9 @@ export function buildApi(runtime: Runtime): Api {
   const docs = new ApiDocs({ rateLimit: (cls) => limits.middleware(cls) });
   const auth = requireUser(config);
   const em = () => orm.em.fork();
-  const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics);
+  const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics, {
+    maxEntries: config.CACHE_L1_MAX_ENTRIES, maxBytes: config.CACHE_L1_MAX_BYTES, notFoundTtlMs: config.CATALOG_NOT_FOUND_TTL_MS,
+  });
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
   const waitingRoom = WaitingRoom.fromConfig(redis, config);
   const blocking = createRedis(config.REDIS_URL, 'blocking');
@@ -58,7 +60,7 @@ export function buildApi(runtime: Runtime): Api {
   return {
     apiRouters: [
       rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
-      catalogRoutes(docs, cache, em),
+      catalogRoutes(docs, cache, em, config.CATALOG_MAX_WINDOW_DAYS),
       queueRoutes(docs, auth, waitingRoom, queues, concertExists),
       reservationRoutes(orderDeps),
       walletRoutes(orderDeps),
