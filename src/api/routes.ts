@@ -21,6 +21,8 @@ import { rankingRoutes } from './ranking.routes.ts';
 import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
 import { RateLimits } from './rate-limit.ts';
+import { JoinChallenges } from '../domain/challenge/challenge.service.ts';
+import { joinChallengeRoutes } from './join-challenge.ts';
 
 export interface Api {
   apiRouters: Router[];
@@ -28,6 +30,7 @@ export interface Api {
   cache: ResponseCache;
   limits: RateLimits;
   waitingRoom: WaitingRoom;
+  challenges: JoinChallenges;
   queues: JobQueues;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -53,6 +56,9 @@ export function buildApi(runtime: Runtime): Api {
   const concertExists = async (id: number) => {
     await concert(id);
   };
+  const challenges = new JoinChallenges(redis, {
+    secret: config.JOIN_CHALLENGE_SECRET, difficulty: config.JOIN_CHALLENGE_DIFFICULTY, ttlSeconds: config.JOIN_CHALLENGE_TTL_SECONDS, prefix: config.REDIS_PREFIX,
+  });
   outboxMetrics(metrics, em);
   const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
   const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
@@ -61,6 +67,7 @@ export function buildApi(runtime: Runtime): Api {
     apiRouters: [
       rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
       catalogRoutes(docs, cache, em, config.CATALOG_MAX_WINDOW_DAYS),
+      joinChallengeRoutes(docs, auth, challenges), // before queueRoutes: checks the join challenge on POST /queue/tokens
       queueRoutes(docs, auth, waitingRoom, queues, concertExists),
       reservationRoutes(orderDeps),
       walletRoutes(orderDeps),
@@ -73,10 +80,12 @@ export function buildApi(runtime: Runtime): Api {
     ],
     cache,
     limits,
+    challenges,
     waitingRoom,
     queues,
     async start() {
       await cache.start();
+      await challenges.require(config.JOIN_CHALLENGE_CONCERTS.map(Number)).catch((err: Error) => logger.warn({ err: err.message }, 'could not apply JOIN_CHALLENGE_CONCERTS'));
       await jobsApi.start();
     },
     async stop() {
