@@ -39,12 +39,16 @@ const client = new LoadClient(url, recorder, num('http-connections', journey ? 6
 const ctx: ScenarioContext = { url, client, recorder, identity: new Identity(secret), args, num };
 
 const startedAt = new Date().toISOString();
+// Whether the server under test rate-limits (it says so in /health/ready): a run from one machine
+// against limits measures the limiter, not the system. Printed and recorded in the summary.
+const serverRateLimits = await fetch(`${url}/health/ready`).then(async (r) => ((await r.json()) as { rateLimits?: string }).rateLimits ?? 'unknown', () => 'unknown');
+console.log(`server rate limits: ${serverRateLimits}${serverRateLimits === 'on' ? ' (one machine shares one IP: start the server with RATE_LIMITS=off for capacity runs)' : ''}`);
 recorder.startProgress(name!);
 try {
   const result = await scenario(ctx);
   recorder.stopProgress();
   const report = {
-    scenario: name!, startedAt, parameters: { url, ...result.parameters }, machine: machine(),
+    scenario: name!, startedAt, parameters: { url, serverRateLimits, ...result.parameters }, machine: machine(),
     summary: recorder.summary(result.durationSeconds), extra: result.extra, goals: result.goals,
   };
   printSummary(report);
