@@ -47,6 +47,10 @@ try {
 }
 
 async function run() {
+  // Whether the server under test rate-limits (it says so in /health/ready): a run from one machine
+  // against limits measures the limiter, not the system. Printed and recorded in the summary.
+  const serverRateLimits = await fetch(`${url}/health/ready`).then(async (r) => ((await r.json()) as { rateLimits?: string }).rateLimits ?? 'unknown', () => 'unknown');
+  console.log(`server rate limits: ${serverRateLimits}${serverRateLimits === 'on' ? ' (one machine shares one IP: start the server with RATE_LIMITS=off for capacity runs)' : ''}`);
   // Fans long-poll their jobs (?waitMs=) and each holds a connection meanwhile, as a real browser
   // would: the journey scenarios get enough connections that the generator never queues them.
   const journey = ['rush', 'scale', 'hot-seat'].includes(name!);
@@ -59,7 +63,7 @@ async function run() {
     const result = await scenario!(ctx);
     recorder.stopProgress();
     const report = {
-      scenario: name!, startedAt, parameters: { url, ...result.parameters }, machine: machine(),
+      scenario: name!, startedAt, parameters: { url, serverRateLimits, ...result.parameters }, machine: machine(),
       summary: recorder.summary(result.durationSeconds), extra: result.extra, goals: result.goals,
     };
     printSummary(report);

@@ -11,7 +11,7 @@ import { rush } from './rush.ts';
 export const scale: Scenario = async (ctx) => {
   const counts = (ctx.args.workers ?? '1,2,4').split(',').map(Number);
   const port = new URL(ctx.url).port || '3000';
-  const env = { ...process.env, PORT: port, LOG_LEVEL: 'warn', NODE_ENV: process.env.NODE_ENV ?? 'development' };
+  const env = { ...process.env, PORT: port, LOG_LEVEL: 'warn', NODE_ENV: process.env.NODE_ENV ?? 'development', RATE_LIMITS: process.env.RATE_LIMITS ?? 'off' };
   const runs: Record<string, unknown> = {};
   const started = Date.now();
   for (const workers of counts) {

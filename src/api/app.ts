@@ -3,7 +3,7 @@ import { RequestContext } from '@mikro-orm/core';
 import type { Runtime } from '../platform/runtime.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { httpMetrics } from './metrics.middleware.ts';
-import { healthRoutes } from './health.routes.ts';
+import { healthRoutes, opsRoutes } from './health.routes.ts';
 
 export interface AppParts {
   runtime: Runtime;
@@ -17,10 +17,10 @@ export function createApp({ runtime, apiRouters, rootRouters = [] }: AppParts): 
   const { config, logger, orm, metrics, checks } = runtime;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('trust proxy', config.TRUST_PROXY); // false, true, a hop count or addresses (config.ts)
   app.set('json spaces', 0);
   app.use(httpMetrics(metrics));
-  app.use(healthRoutes(checks, metrics));
+  app.use(healthRoutes(checks, metrics, config));
   for (const r of rootRouters) app.use(r);
   app.use(express.json({ limit: config.BODY_LIMIT }));
   // One forked EntityManager per request (MikroORM identity map must never be shared).
@@ -28,5 +28,15 @@ export function createApp({ runtime, apiRouters, rootRouters = [] }: AppParts): 
   for (const r of apiRouters) app.use('/api', r);
   app.use(notFound);
   app.use(errorHandler(logger));
+  return app;
+}
+
+/** The ops port's app (OPS_PORT): /metrics and /health/details, never published outside the host/cluster. */
+export function createOpsApp(runtime: Runtime): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(opsRoutes(runtime.checks, runtime.metrics));
+  app.use(notFound);
+  app.use(errorHandler(runtime.logger));
   return app;
 }

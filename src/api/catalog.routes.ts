@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { EntityManager } from '../platform/db.ts';
 import type { ResponseCache } from '../platform/cache.ts';
 import { getConcert, listConcerts, listSchedules, seatMap, withBookable, type ScheduleRow } from '../domain/catalog/catalog.service.ts';
+import { scheduleWindow } from '../domain/catalog/catalog.rules.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { SEAT_STATUSES } from '../domain/catalog/catalog.entity.ts';
 import { idParam, type ApiDocs } from './openapi.ts';
@@ -18,23 +19,24 @@ const scheduleSchema = z.object({
 });
 const seatSchema = z.object({ seatNumber: z.number().int(), price: z.number().int(), status: z.enum(SEAT_STATUSES) });
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date or date-time');
-const DAY = 86_400_000;
+// Whole days only: every distinct value is a cache key, so free-form date-times would let anyone
+// grow the caches without bound (and `+275760-09-01T00:00:00Z` used to answer 500).
+const day = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD');
 
 const sendJson = (res: Response, body: string) => res.type('application/json').send(body);
 
-export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => EntityManager): Router {
+export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => EntityManager, maxWindowDays = 366): Router {
   const r = Router();
 
   docs.route(r, {
-    method: 'get', path: '/concerts', summary: 'List concerts', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/concerts', summary: 'List concerts', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     responses: { 200: { description: 'all concerts', schema: z.array(concertSchema) } },
   }, [], async (_req, res) => {
     sendJson(res, await cache.get('concert_list', catalogKeys.concertList(), CATALOG_CACHE.concertList, () => listConcerts(em())));
   });
 
   docs.route(r, {
-    method: 'get', path: '/concerts/:id', summary: 'One concert', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/concerts/:id', summary: 'One concert', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     params: z.object({ id: idParam }),
     responses: { 200: { description: 'the concert', schema: concertSchema } },
   }, [], async (_req, res, { params }) => {
@@ -42,17 +44,16 @@ export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => Ent
   });
 
   docs.route(r, {
-    method: 'get', path: '/concerts/:id/schedules', summary: 'Schedules of a concert (bookable ones unless all=true)', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/concerts/:id/schedules', summary: 'Schedules of a concert (bookable ones unless all=true)', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     params: z.object({ id: idParam }),
     query: z.object({
-      from: isoDate.optional().describe('performances from (default: today, UTC)'),
-      to: isoDate.optional().describe('performances before (default: from + 90 days)'),
+      from: day.optional().describe('performances from this day (UTC; default today); within 2 × CATALOG_MAX_WINDOW_DAYS of today'),
+      to: day.optional().describe('performances before this day (default from + 90 days); at most CATALOG_MAX_WINDOW_DAYS after from'),
       all: z.enum(['true', 'false']).optional().describe('include schedules not bookable now'),
     }),
     responses: { 200: { description: 'schedules in performance order', schema: z.array(scheduleSchema) } },
   }, [], async (_req, res, { params, query }) => {
-    const from = query.from ? new Date(query.from) : new Date(Math.floor(Date.now() / DAY) * DAY);
-    const to = query.to ? new Date(query.to) : new Date(from.getTime() + 90 * DAY);
+    const { from, to } = scheduleWindow(query.from, query.to, new Date(), maxWindowDays);
     const body = await cache.get(
       'schedules', catalogKeys.schedules(params.id, from.toISOString(), to.toISOString()), CATALOG_CACHE.schedules,
       () => listSchedules(em(), params.id, { from, to }),
@@ -62,7 +63,7 @@ export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => Ent
   });
 
   docs.route(r, {
-    method: 'get', path: '/schedules/:id/seats', summary: 'Seat map of a schedule (status=available filters)', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/schedules/:id/seats', summary: 'Seat map of a schedule (status=available filters)', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     params: z.object({ id: idParam }),
     query: z.object({ status: z.enum(['available', 'held', 'sold']).optional() }),
     responses: { 200: { description: 'seats by number', schema: z.object({ scheduleId: z.number().int(), seats: z.array(seatSchema) }) } },

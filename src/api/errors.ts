@@ -33,6 +33,11 @@ const STATUS: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   LIMIT_EXCEEDED: 422,
+  RATE_LIMITED: 429,
+  CHALLENGE_REQUIRED: 428,
+  CHALLENGE_INVALID: 400,
+  CHALLENGE_EXPIRED: 400,
+  CHALLENGE_REPLAYED: 409,
   DEPENDENCY_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 };
@@ -72,6 +77,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const status = statusFor(appError.code);
     if (status === 503) res.setHeader('Retry-After', '1');
+    if (status === 429) res.setHeader('Retry-After', String(appError.details?.retryAfterSeconds ?? 1));
     if (res.headersSent) return;
     res.status(status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },

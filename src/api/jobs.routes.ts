@@ -88,7 +88,7 @@ export function jobRoutes(docs: ApiDocs, auth: RequestHandler, queues: JobQueues
   const r = Router();
   const waiter = new JobWaiter(blocking, redisPrefix);
   docs.route(r, {
-    method: 'get', path: '/jobs/:id', summary: 'State and outcome of a job I submitted (?waitMs= holds until it ends)', tags: ['jobs'], security: 'user',
+    method: 'get', path: '/jobs/:id', summary: 'State and outcome of a job I submitted (?waitMs= holds until it ends)', tags: ['jobs'], security: 'user', rateLimit: 'poll',
     params: z.object({ id: z.string().regex(/^[a-z]+-[A-Za-z0-9-]{1,64}$/, 'is not a job id') }),
     query: z.object({ waitMs: z.string().regex(/^\d{1,6}$/, 'must be a whole number of milliseconds').transform(Number).optional() }),
     responses: { 200: { description: 'the job', schema: jobViewSchema } },

@@ -3,6 +3,7 @@
 import { Router, type RequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { parseInput } from './validate.ts';
+import type { RateLimitClass } from './rate-limit.ts';
 
 type Method = 'get' | 'post' | 'delete';
 export type Security = 'user' | 'user+queue' | 'public';
@@ -18,6 +19,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   query?: Q;
   body?: B;
   headers?: Record<string, { description: string; required: boolean }>;
+  /** Rate-limit class (src/api/rate-limit.ts), applied after the route's middlewares (so per user once authenticated). */
+  rateLimit?: RateLimitClass;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
@@ -31,6 +34,11 @@ const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.st
 
 export class ApiDocs {
   private readonly operations: { path: string; method: Method; op: Record<string, unknown> }[] = [];
+  private readonly rateLimit?: (cls: RateLimitClass) => RequestHandler;
+
+  constructor(opts: { rateLimit?: (cls: RateLimitClass) => RequestHandler } = {}) {
+    if (opts.rateLimit) this.rateLimit = opts.rateLimit;
+  }
 
   /** Registers a route on `router` and in the document. Middlewares run before input parsing. */
   route<P extends z.ZodType = z.ZodObject, Q extends z.ZodType = z.ZodObject, B extends z.ZodType = z.ZodUnknown>(
@@ -40,7 +48,8 @@ export class ApiDocs {
     handler: (req: Request, res: Response, input: Input<P, Q, B>) => Promise<void> | void,
   ): void {
     this.document_(spec);
-    router[spec.method](spec.path, ...middlewares, async (req, res) => {
+    const limit = spec.rateLimit && this.rateLimit ? [this.rateLimit(spec.rateLimit)] : [];
+    router[spec.method](spec.path, ...middlewares, ...limit, async (req, res) => {
       const input = {
         params: spec.params ? parseInput(spec.params, req.params, 'params') : {},
         query: spec.query ? parseInput(spec.query, req.query, 'query') : {},
@@ -70,8 +79,10 @@ export class ApiDocs {
         ? { description: r.description, content: { 'application/json': { schema: z.toJSONSchema(r.schema, { io: 'output', unrepresentable: 'any' }) } } }
         : { description: r.description };
     }
+    if (spec.rateLimit) responses[429] = { description: `RATE_LIMITED (class ${spec.rateLimit}), with Retry-After` };
     responses.default = { description: 'error', content: { 'application/json': { schema: z.toJSONSchema(errorSchema) } } };
     const op: Record<string, unknown> = { summary: spec.summary, tags: spec.tags, parameters, responses };
+    if (spec.rateLimit) op['x-rate-limit'] = spec.rateLimit;
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: z.toJSONSchema(spec.body, { io: 'input', unrepresentable: 'any' }) } } };
     if (spec.security !== 'public') op.security = spec.security === 'user' ? [{ bearer: [] }] : [{ bearer: [], queueToken: [] }];
     this.operations.push({ path: `/api${spec.path.replace(/:(\w+)/g, '{$1}')}`, method: spec.method, op });

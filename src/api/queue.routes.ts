@@ -38,18 +38,20 @@ export function queueRoutes(
   concertExists: (id: number) => Promise<void>,
   stream: QueueStreamHub,
   bodyLimit: string,
+  /** Runs on a join after its body is parsed and the user known (the bot challenge, src/api/join-challenge.ts). */
+  joinGuard: RequestHandler,
 ): Router {
   const r = Router();
 
   docs.route(r, {
-    method: 'post', path: '/queue/tokens', summary: 'Join a concert\'s waiting room (idempotent per user and concert)', tags: ['queue'], security: 'user',
+    method: 'post', path: '/queue/tokens', summary: 'Join a concert\'s waiting room (idempotent per user and concert)', tags: ['queue'], security: 'user', rateLimit: 'join',
     body: z.object({ concertId: z.number().int().positive() }).strict(),
     responses: {
       201: { description: 'a new place in line', schema: statusSchema },
       200: { description: 'the place the user already has', schema: statusSchema },
       409: { description: 'SOLD_OUT: every bookable seat is sold' },
     },
-  }, [express.json({ limit: bodyLimit }), auth], async (req, res, { body }) => {
+  }, [express.json({ limit: bodyLimit }), auth, joinGuard], async (req, res, { body }) => {
     await concertExists(body.concertId);
     const { status, created } = await room.join(userIdOf(req), body.concertId);
     // The first person into an empty line starts its admission ticks at once.
@@ -58,7 +60,7 @@ export function queueRoutes(
   });
 
   docs.route(r, {
-    method: 'get', path: '/queue/status', summary: 'State of my queue token: WAITING (position, ETA, reason), ACTIVE, SOLD_OUT or EXPIRED, with pollAfterMs', tags: ['queue'], security: 'user',
+    method: 'get', path: '/queue/status', summary: 'State of my queue token: WAITING (position, ETA, reason), ACTIVE, SOLD_OUT or EXPIRED, with pollAfterMs', tags: ['queue'], security: 'user', rateLimit: 'poll',
     headers: tokenHeader,
     responses: {
       200: { description: 'the token\'s state', schema: statusSchema },
@@ -82,7 +84,7 @@ export function queueRoutes(
   }, [bearerFromQuery(auth)], stream.handler());
 
   docs.route(r, {
-    method: 'delete', path: '/queue/tokens/current', summary: 'Leave the waiting room (or give up an active slot)', tags: ['queue'], security: 'user',
+    method: 'delete', path: '/queue/tokens/current', summary: 'Leave the waiting room (or give up an active slot)', tags: ['queue'], security: 'user', rateLimit: 'read',
     headers: tokenHeader,
     responses: { 204: { description: 'left' } },
   }, [auth], async (req, res) => {

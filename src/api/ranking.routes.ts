@@ -12,7 +12,7 @@ const MAX_LIMIT = 50;
 export function rankingRoutes(docs: ApiDocs, rankings: Rankings, concert: (id: number) => Promise<ConcertView>, clock: () => Date = () => new Date()): Router {
   const r = Router();
   docs.route(r, {
-    method: 'get', path: '/concerts/ranking', summary: 'Most-paid concerts, or fastest sell-outs, of the current day, ISO week or month', tags: ['catalog'], security: 'public',
+    method: 'get', path: '/concerts/ranking', summary: 'Most-paid concerts, or fastest sell-outs, of the current day, ISO week or month', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     query: z.object({
       type: z.enum(RANKING_TYPES).default('popular'),
       period: z.enum(PERIODS).default('daily'),

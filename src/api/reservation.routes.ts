@@ -46,7 +46,7 @@ export function reservationRoutes({ docs, auth, room, jobs, em }: OrderDeps): Ro
   };
 
   docs.route(r, {
-    method: 'post', path: '/reservations', summary: 'Hold seats (a job; poll /api/jobs/{id})', tags: ['reservations'], security: 'user+queue',
+    method: 'post', path: '/reservations', summary: 'Hold seats (a job; poll /api/jobs/{id})', tags: ['reservations'], security: 'user+queue', rateLimit: 'submit',
     headers: { ...queueTokenHeader, ...idempotencyHeader },
     body: z.object({
       scheduleId: z.number().int().positive(),
@@ -61,7 +61,7 @@ export function reservationRoutes({ docs, auth, room, jobs, em }: OrderDeps): Ro
   });
 
   docs.route(r, {
-    method: 'get', path: '/reservations/:id', summary: 'One of my reservations', tags: ['reservations'], security: 'user',
+    method: 'get', path: '/reservations/:id', summary: 'One of my reservations', tags: ['reservations'], security: 'user', rateLimit: 'read',
     params: z.object({ id: idParam }),
     responses: { 200: { description: 'the reservation', schema: reservationSchema } },
   }, [auth], async (req, res, { params }) => {
@@ -69,7 +69,7 @@ export function reservationRoutes({ docs, auth, room, jobs, em }: OrderDeps): Ro
   });
 
   docs.route(r, {
-    method: 'delete', path: '/reservations/:id', summary: 'Release one of my holds (a job)', tags: ['reservations'], security: 'user',
+    method: 'delete', path: '/reservations/:id', summary: 'Release one of my holds (a job)', tags: ['reservations'], security: 'user', rateLimit: 'submit',
     params: z.object({ id: idParam }),
     responses: { 202: { description: 'accepted', schema: accepted } },
   }, [auth], async (req, res, { params }) => {
@@ -79,7 +79,7 @@ export function reservationRoutes({ docs, auth, room, jobs, em }: OrderDeps): Ro
   });
 
   docs.route(r, {
-    method: 'post', path: '/payments', summary: 'Pay one of my holds from my wallet (a job)', tags: ['payments'], security: 'user+queue',
+    method: 'post', path: '/payments', summary: 'Pay one of my holds from my wallet (a job)', tags: ['payments'], security: 'user+queue', rateLimit: 'submit',
     headers: { ...queueTokenHeader, ...idempotencyHeader },
     body: z.object({ reservationId: z.number().int().positive() }).strict(),
     responses: { 202: { description: 'accepted', schema: accepted } },
@@ -102,14 +102,14 @@ async function ownReservation(em: EntityManager, id: number, userId: number) {
 export function walletRoutes({ docs, auth, jobs, em, maxCharge }: OrderDeps): Router {
   const r = Router();
   docs.route(r, {
-    method: 'get', path: '/wallet', summary: 'My balance', tags: ['wallet'], security: 'user',
+    method: 'get', path: '/wallet', summary: 'My balance', tags: ['wallet'], security: 'user', rateLimit: 'read',
     responses: { 200: { description: 'the balance', schema: z.object({ userId: z.number().int(), balance: z.number().int(), version: z.number().int() }) } },
   }, [auth], async (req, res) => {
     res.json(await getWallet(em(), userIdOf(req)));
   });
 
   docs.route(r, {
-    method: 'post', path: '/wallet/charges', summary: 'Charge my wallet (a job)', tags: ['wallet'], security: 'user',
+    method: 'post', path: '/wallet/charges', summary: 'Charge my wallet (a job)', tags: ['wallet'], security: 'user', rateLimit: 'submit',
     headers: idempotencyHeader,
     body: z.object({ amount: z.number().int().positive() }).strict(),
     responses: { 202: { description: 'accepted', schema: accepted } },

@@ -24,12 +24,17 @@ import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
 import { devRoutes } from './dev.routes.ts';
 import { defaultWebDir, webRoutes } from './web.routes.ts';
+import { RateLimits } from './rate-limit.ts';
+import { JoinChallenges } from '../domain/challenge/challenge.service.ts';
+import { joinChallengeCheck, joinChallengeRoutes } from './join-challenge.ts';
 
 export interface Api {
   apiRouters: Router[];
   rootRouters: Router[];
   cache: ResponseCache;
+  limits: RateLimits;
   waitingRoom: WaitingRoom;
+  challenges: JoinChallenges;
   queues: JobQueues;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -37,10 +42,13 @@ export interface Api {
 
 export function buildApi(runtime: Runtime): Api {
   const { config, redis, orm, metrics, logger } = runtime;
-  const docs = new ApiDocs();
-  const auth = requireUser(config.JWT_SECRET, config.JWT_ROLES_CLAIM);
+  const limits = new RateLimits(redis, config, metrics);
+  const docs = new ApiDocs({ rateLimit: (cls) => limits.middleware(cls) });
+  const auth = requireUser(config);
   const em = () => orm.em.fork();
-  const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics);
+  const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics, {
+    maxEntries: config.CACHE_L1_MAX_ENTRIES, maxBytes: config.CACHE_L1_MAX_BYTES, notFoundTtlMs: config.CATALOG_NOT_FOUND_TTL_MS,
+  });
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
   const waitingRoom = WaitingRoom.fromConfig(redis, config);
   const blocking = createRedis(config.REDIS_URL, 'blocking');
@@ -55,6 +63,9 @@ export function buildApi(runtime: Runtime): Api {
   const concertExists = async (id: number) => {
     await concert(id);
   };
+  const challenges = new JoinChallenges(redis, {
+    secret: config.JOIN_CHALLENGE_SECRET, difficulty: config.JOIN_CHALLENGE_DIFFICULTY, ttlSeconds: config.JOIN_CHALLENGE_TTL_SECONDS, prefix: config.REDIS_PREFIX,
+  });
   outboxMetrics(metrics, em);
   const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
   const devSignIn = config.NODE_ENV !== 'production';
@@ -63,7 +74,8 @@ export function buildApi(runtime: Runtime): Api {
   return {
     apiRouters: [
       rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
-      catalogRoutes(docs, cache, em),
+      catalogRoutes(docs, cache, em, config.CATALOG_MAX_WINDOW_DAYS),
+      joinChallengeRoutes(docs, auth, challenges),
       reservationRoutes(orderDeps),
       walletRoutes(orderDeps),
       jobsApi.router,
@@ -73,12 +85,14 @@ export function buildApi(runtime: Runtime): Api {
     ],
     rootRouters: [
       // The waiting room's hot routes, ahead of the JSON parser and the per-request ORM context.
-      Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, concertExists, queueStream, config.BODY_LIMIT)),
+      Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, concertExists, queueStream, config.BODY_LIMIT, joinChallengeCheck(challenges))),
       docs.router(), // /openapi.json and /docs
-      adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD),
+      adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD, limits.adminLogin()),
       webRoutes({ dir: config.WEB_DIR ?? defaultWebDir(), devSignIn, signInUrl: config.WEB_SIGN_IN_URL }), // / and /app/*
     ],
     cache,
+    limits,
+    challenges,
     waitingRoom,
     queues,
     async start() {
@@ -87,6 +101,7 @@ export function buildApi(runtime: Runtime): Api {
       // Like the cache subscription, never block start on Redis: ioredis subscribes once it connects.
       lineFeed.start().catch((err: Error) => logger.warn({ err: err.message }, 'queue state feed not subscribed yet'));
       await cache.start();
+      await challenges.require(config.JOIN_CHALLENGE_CONCERTS.map(Number)).catch((err: Error) => logger.warn({ err: err.message }, 'could not apply JOIN_CHALLENGE_CONCERTS'));
       await jobsApi.start();
     },
     async stop() {
@@ -105,7 +120,7 @@ export function buildApi(runtime: Runtime): Api {
 function accountRoutes(docs: ApiDocs, auth: ReturnType<typeof requireUser>) {
   const r = Router();
   docs.route(r, {
-    method: 'get', path: '/me', summary: 'Who the bearer token says I am', tags: ['account'], security: 'user',
+    method: 'get', path: '/me', summary: 'Who the bearer token says I am', tags: ['account'], security: 'user', rateLimit: 'read',
     responses: { 200: { description: 'the caller', schema: z.object({ userId: z.number().int() }) } },
   }, [auth], (req, res) => {
     res.json({ userId: userIdOf(req) });

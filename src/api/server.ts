@@ -5,7 +5,7 @@ import { ensureTopics } from '../platform/kafka.ts';
 import { onShutdown } from '../platform/shutdown.ts';
 import { ormModel } from '../domain/model.ts';
 import { allTopics } from '../domain/events/events.topics.ts';
-import { createApp } from './app.ts';
+import { createApp, createOpsApp } from './app.ts';
 import { buildApi } from './routes.ts';
 
 const config = loadConfig();
@@ -21,11 +21,14 @@ const app = createApp({ runtime, apiRouters: api.apiRouters, rootRouters: api.ro
 // of 511 dropped connections in the rush load run).
 const server = app.listen({ port: config.PORT, backlog: 4096 }, () => logger.info({ port: config.PORT }, 'api listening'));
 server.keepAliveTimeout = 65_000; // longer than typical load-balancer idle timeouts
+// Metrics and detailed readiness on their own port, which compose and the Dockerfile never publish.
+const ops = config.OPS_PORT === undefined ? undefined
+  : createOpsApp(runtime).listen(config.OPS_PORT, () => logger.info({ port: config.OPS_PORT }, 'ops listening'));
 
 onShutdown(
   logger,
   [
-    { name: 'http', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); }) },
+    { name: 'http', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); ops?.close(); }) },
     { name: 'api', run: () => api.stop() },
     { name: 'runtime', run: () => runtime.close() },
   ],

@@ -1,14 +1,31 @@
 // Two-level read-through cache for serialized response bodies:
-//   L1  an in-process Map, so a hot key costs no network round trip;
+//   L1  an in-process LRU bounded by entry count and total body bytes, so a hot key costs no
+//       network round trip and no stream of distinct keys can grow the heap without bound;
 //   L2  Redis, shared by every API process.
 // On a miss, one loader per key runs at a time: in-process by a shared promise, across processes
 // by a short Redis lock (SET NX PX) while the others wait for the value to appear.
 // Invalidation bumps a per-key version, deletes the Redis value and publishes the key so every
 // process drops its L1 copy. A loader only stores its result if the version did not move while it
 // was reading, so a read that raced a write cannot park a stale value in Redis for the full TTL.
+// Negative caching: a loader that throws a `*_NOT_FOUND` AppError is remembered (in both levels)
+// for `notFoundTtlMs`, so a stream of unknown ids does not each reach MySQL; hits rethrow it.
 import type { Redis, Result } from 'ioredis';
 import type { Counter, Registry } from 'prom-client';
+import { LRUCache } from 'lru-cache';
 import { sharedCounter } from './metrics.ts';
+import { AppError } from './errors.ts';
+
+export interface CacheLimits {
+  /** Most entries kept in process (L1). */
+  maxEntries: number;
+  /** Most bytes of bodies kept in process (L1). */
+  maxBytes: number;
+  /** How long a not-found answer is remembered; 0 turns negative caching off. */
+  notFoundTtlMs: number;
+}
+const DEFAULT_LIMITS: CacheLimits = { maxEntries: 5000, maxBytes: 64 * 1024 * 1024, notFoundTtlMs: 10_000 };
+/** Marks a stored not-found answer; a JSON body never starts with it. */
+const NOT_FOUND = '!nf:';
 
 export interface CacheOptions {
   /** Redis TTL of a value. */
@@ -33,7 +50,8 @@ return 1`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ResponseCache {
-  private readonly l1 = new Map<string, { body: string; expiresAt: number }>();
+  private readonly l1: LRUCache<string, string>;
+  private readonly limits: CacheLimits;
   private readonly inflight = new Map<string, Promise<string>>();
   private readonly channel: string;
   private readonly loads: Counter<'cache'>;
@@ -42,7 +60,9 @@ export class ResponseCache {
   private readonly redis: Redis;
   private readonly prefix: string;
 
-  constructor(redis: Redis, prefix: string, metrics: Registry) {
+  constructor(redis: Redis, prefix: string, metrics: Registry, limits: Partial<CacheLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.l1 = boundedL1(this.limits);
     this.redis = redis;
     this.prefix = prefix;
     this.channel = `${prefix}:cache:invalidate`;
@@ -68,18 +88,22 @@ export class ResponseCache {
   }
 
   async get(cache: string, key: string, opts: CacheOptions, load: () => Promise<unknown>): Promise<string> {
-    const now = Date.now();
     const local = this.l1.get(key);
-    if (local && local.expiresAt > now) {
+    if (local !== undefined) {
       this.hits.inc({ cache, level: 'l1' });
-      return local.body;
+      return unwrap(local);
     }
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = this.fetch(cache, key, opts, load).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
-    return pending;
+    return unwrap(await pending);
+  }
+
+  /** Entries and bytes held in process (tests and metrics). */
+  get l1Size(): { entries: number; bytes: number } {
+    return { entries: this.l1.size, bytes: this.l1.calculatedSize };
   }
 
   private async fetch(cache: string, key: string, opts: CacheOptions, load: () => Promise<unknown>): Promise<string> {
@@ -97,9 +121,17 @@ export class ResponseCache {
       if (gotLock || attempt >= 40) {
         try {
           this.loads.inc({ cache });
-          const body = JSON.stringify(await load());
-          await this.redis.cacheSetIfVersion(valueKey, `${valueKey}:v`, version ?? '0', body, opts.ttlMs);
-          this.remember(key, body, opts);
+          let body: string;
+          let ttlMs = opts.ttlMs;
+          try {
+            body = JSON.stringify(await load());
+          } catch (err) {
+            if (!(err instanceof AppError && err.code.endsWith('_NOT_FOUND') && this.limits.notFoundTtlMs > 0)) throw err;
+            body = NOT_FOUND + JSON.stringify({ code: err.code, message: err.message, details: err.details });
+            ttlMs = Math.min(ttlMs, this.limits.notFoundTtlMs);
+          }
+          await this.redis.cacheSetIfVersion(valueKey, `${valueKey}:v`, version ?? '0', body, ttlMs);
+          this.remember(key, body, { ...opts, ttlMs });
           return body;
         } finally {
           if (gotLock) await this.redis.del(lockKey);
@@ -110,7 +142,7 @@ export class ResponseCache {
   }
 
   private remember(key: string, body: string, opts: CacheOptions): void {
-    this.l1.set(key, { body, expiresAt: Date.now() + Math.min(opts.l1TtlMs, opts.ttlMs) });
+    this.l1.set(key, body, { ttl: Math.min(opts.l1TtlMs, opts.ttlMs) });
   }
 
   /** Drops keys everywhere: Redis values, the L1 of every process, and any racing load's result. One round trip. */
@@ -123,4 +155,22 @@ export class ResponseCache {
     }
     await tx.exec();
   }
+}
+
+/**
+ * The in-process level: an LRU bounded by entries and by total size. Sizes count string length
+ * (UTF-16 code units, up to 2 bytes each in V8) plus a fixed per-entry overhead, which is close
+ * enough for a bound.
+ */
+export function boundedL1(limits: Pick<CacheLimits, 'maxEntries' | 'maxBytes'>): LRUCache<string, string> {
+  return new LRUCache<string, string>({
+    max: limits.maxEntries, maxSize: limits.maxBytes, sizeCalculation: (body, key) => body.length + key.length + 64,
+  });
+}
+
+/** A stored body, or the stored not-found error thrown again. */
+function unwrap(body: string): string {
+  if (!body.startsWith(NOT_FOUND)) return body;
+  const e = JSON.parse(body.slice(NOT_FOUND.length)) as { code: string; message: string; details?: Record<string, unknown> };
+  throw new AppError(e.code, e.message, e.details);
 }

@@ -1,13 +1,30 @@
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
 export type { Kafka, Producer, Admin };
 
-export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>, logger: Logger): Kafka {
+type KafkaSecurity = Partial<Pick<Config, 'KAFKA_SSL' | 'KAFKA_SSL_CA' | 'KAFKA_SSL_REJECT_UNAUTHORIZED' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>>;
+
+/** kafkajs `ssl` and `sasl` options from the environment (TLS with an optional private CA; SASL PLAIN or SCRAM). */
+export function kafkaSecurity(config: KafkaSecurity): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (config.KAFKA_SSL) {
+    out.ssl = config.KAFKA_SSL_CA || config.KAFKA_SSL_REJECT_UNAUTHORIZED === false
+      ? { rejectUnauthorized: config.KAFKA_SSL_REJECT_UNAUTHORIZED !== false, ...(config.KAFKA_SSL_CA ? { ca: [config.KAFKA_SSL_CA] } : {}) }
+      : true;
+  }
+  if (config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD) {
+    out.sasl = { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } as SASLOptions;
+  }
+  return out;
+}
+
+export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'> & KafkaSecurity, logger: Logger): Kafka {
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BROKERS,
+    ...kafkaSecurity(config),
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { retries: 3, initialRetryTime: 200 },

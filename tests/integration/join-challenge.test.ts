@@ -1,0 +1,63 @@
+// The join challenge over HTTP with the real Redis: off unless the concert is switched on; then a
+// join needs a solved, unexpired challenge issued to this user for this concert, used once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/app.ts';
+import { makeConcert } from '../support/fixtures.ts';
+import { userIdSource } from '../support/env.ts';
+import { api } from '../support/http.ts';
+import { issueChallenge, leadingZeroBits, solveChallenge, verifyChallenge } from '../../src/domain/challenge/challenge.rules.ts';
+
+const users = userIdSource();
+let t: TestApi;
+beforeAll(async () => {
+  t = await startTestApi({ JOIN_CHALLENGE_DIFFICULTY: '10' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const join = async (jwt: string, body: unknown) => api(t.url, '/api/queue/tokens', { method: 'POST', token: jwt, json: body });
+const fetchChallenge = async (jwt: string, concertId: number) => (await api(t.url, `/api/queue/challenge?concertId=${concertId}`, { token: jwt })).json;
+
+describe('join challenge', () => {
+  it('a concert not switched on needs no challenge', async () => {
+    const { concert } = await makeConcert(t.rt.orm.em.fork());
+    const jwt = await t.token(users(1)[0]!);
+    expect(await fetchChallenge(jwt, concert.id)).toEqual({ required: false });
+    expect((await join(jwt, { concertId: concert.id })).status).toBe(201);
+  });
+
+  it('a switched-on concert: no solution is 428, a solved challenge joins once, its replay is 409', async () => {
+    const { concert } = await makeConcert(t.rt.orm.em.fork());
+    await t.api.challenges.require([concert.id]);
+    const [u1, u2] = users(2);
+    const jwt = await t.token(u1!);
+    const missing = await join(jwt, { concertId: concert.id });
+    expect(missing.status).toBe(428);
+    expect(missing.json.error.code).toBe('CHALLENGE_REQUIRED');
+
+    const c = await fetchChallenge(jwt, concert.id);
+    expect(c).toMatchObject({ required: true, difficulty: 10, algorithm: 'sha256' });
+    const nonce = solveChallenge(c.challenge, c.difficulty);
+    expect((await join(jwt, { concertId: concert.id, challenge: c.challenge, nonce: 'not-it' })).json.error.code).toBe('CHALLENGE_INVALID');
+    expect((await join(jwt, { concertId: concert.id, challenge: c.challenge, nonce })).status).toBe(201);
+    const replay = await join(jwt, { concertId: concert.id, challenge: c.challenge, nonce });
+    expect(replay.status).toBe(409);
+    expect(replay.json.error.code).toBe('CHALLENGE_REPLAYED');
+
+    // Another user cannot spend it.
+    const other = await join(await t.token(u2!), { concertId: concert.id, challenge: c.challenge, nonce });
+    expect(other.json.error.code).toBe('CHALLENGE_INVALID');
+  });
+
+  it('rules: leading zero bits, expiry and tampering', () => {
+    expect(leadingZeroBits(Buffer.from([0, 0x0f, 0xff]))).toBe(12);
+    expect(leadingZeroBits(Buffer.from([0x80]))).toBe(0);
+    const secret = 's'.repeat(32);
+    const { challenge } = issueChallenge(secret, { concertId: 1, userId: 2, difficulty: 4, expiresAt: 1000 });
+    const nonce = solveChallenge(challenge, 4);
+    expect(verifyChallenge(secret, challenge, nonce, { concertId: 1, userId: 2, nowMs: 999 }).concertId).toBe(1);
+    expect(() => verifyChallenge(secret, challenge, nonce, { concertId: 1, userId: 2, nowMs: 1000 })).toThrow(expect.objectContaining({ code: 'CHALLENGE_EXPIRED' }));
+    expect(() => verifyChallenge('t'.repeat(32), challenge, nonce, { concertId: 1, userId: 2, nowMs: 0 })).toThrow(expect.objectContaining({ code: 'CHALLENGE_INVALID' }));
+  });
+});
