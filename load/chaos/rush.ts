@@ -17,8 +17,9 @@ export class ChaosClient {
     this.pool = new Pool(url, { connections: 128, keepAliveTimeout: 10_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
     this.identity = new Identity(secret);
   }
-  async request(method: 'GET' | 'POST', path: string, userId: number, opts: { body?: unknown; queueToken?: string } = {}): Promise<Reply> {
+  async request(method: 'GET' | 'POST', path: string, userId: number, opts: { body?: unknown; queueToken?: string; idempotencyKey?: string } = {}): Promise<Reply> {
     const headers: Record<string, string> = { authorization: `Bearer ${await this.identity.token(userId)}` };
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     if (opts.queueToken) headers['x-queue-token'] = opts.queueToken;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     try {
@@ -37,8 +38,11 @@ export class ChaosClient {
 /** Submits a job and polls it to its end, resubmitting if it vanished; undefined when out of time. */
 async function runJob(c: ChaosClient, userId: number, path: string, body: unknown, queueToken: string, deadline: number) {
   const submittedAt = Date.now();
+  // One key per submission, reused on every retry: a submit whose answer was lost (timeout, reset)
+  // and is sent again gets the same job, never a second one.
+  const idempotencyKey = `chaos-${userId}-${submittedAt}-${Math.random().toString(36).slice(2)}`;
   while (Date.now() < deadline) {
-    const sub = await c.request('POST', path, userId, { body, queueToken });
+    const sub = await c.request('POST', path, userId, { body, queueToken, idempotencyKey });
     if (sub.status === 202) {
       for (;;) {
         if (Date.now() > deadline) return undefined;
@@ -120,6 +124,10 @@ export async function fan(c: ChaosClient, userId: number, concertId: number, sch
       }
       timings.push({ kind: 'payment', submittedAt: pay.submittedAt, ms: pay.ms });
       if (pay.job.state === 'succeeded') return 'CONFIRMED';
+      // A payment job that failed may still have been paid by an earlier job whose answer got
+      // lost with Redis: the fan's page looks at the reservation itself.
+      const mine = await c.request('GET', `/api/reservations/${hold.job.result.reservationId}`, userId);
+      if (mine.json?.status === 'CONFIRMED') return 'CONFIRMED';
       break; // e.g. HOLD_EXPIRED: start over
     }
   }
