@@ -50,7 +50,10 @@ start_redis() {
     log "starting Redis"
     command -v redis-server >/dev/null || fail "Redis is not installed (apt-get install redis-server)"
     mkdir -p /var/lib/redis /var/log/redis
-    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    # AOF (fsync every second), as in docker-compose.yml: a restart keeps the waiting room's order
+    # and the queued jobs. Only for a Redis this script starts; a running one is left as it is.
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly yes \
+      --appendfsync everysec --maxmemory-policy noeviction \
       --dir /var/lib/redis --logfile /var/log/redis/ci.log
     echo redis >> "$state/started"
     for _ in $(seq 1 40); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.25; done

@@ -97,6 +97,10 @@ const envSchema = z
     WORKER_LOCK_DURATION_MS: int(30_000, 500),
     WORKER_STALLED_INTERVAL_MS: int(30_000, 500),
     HOLD_SWEEP_INTERVAL_MS: int(30_000, 100),
+    // Every worker re-upserts the recurring job schedulers (hold sweep, outbox relay) this often,
+    // so they come back by themselves after Redis loses its data (flush, failover, restart
+    // without persistence). Upserting an existing scheduler is a no-op.
+    SCHEDULERS_ENSURE_INTERVAL_MS: int(15_000, 100),
     OUTBOX_RELAY_INTERVAL_MS: int(200, 20),
     OUTBOX_BATCH_SIZE: int(500, 1),
     OUTBOX_MAX_BACKOFF_MS: int(30_000, 100),

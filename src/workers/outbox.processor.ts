@@ -1,8 +1,9 @@
-// One outbox relay tick: under a lock (one relay at a time keeps each aggregate's events in
-// order), publish pending rows in batches until none is left or the tick's budget is spent.
-// When Kafka fails the rows stay pending and the relay backs off exponentially (up to
-// OUTBOX_MAX_BACKOFF_MS)
-// before trying again; nothing is dropped.
+// One outbox relay tick: one relay at a time (a Redlock: it keeps each aggregate's events in
+// order; only other relay ticks ever wait on it, never a hold, payment or expiry, and no MySQL
+// lock is held while publishing, see outbox.relay.ts), publishing pending rows in batches until
+// none is left or the tick's budget is spent. When Kafka fails the rows stay pending and the
+// relay backs off exponentially (up to OUTBOX_MAX_BACKOFF_MS) before trying again; nothing is
+// dropped.
 import type { WorkerContext } from './context.ts';
 import { outboxBacklog, pruneSent, relayBatch } from '../domain/events/outbox.relay.ts';
 

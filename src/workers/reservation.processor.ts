@@ -32,10 +32,25 @@ export async function processExpire(ctx: WorkerContext, p: JobPayload<'hold.expi
   return { reservationId: p.reservationId, expired: Boolean(view) };
 }
 
-/** Expires holds whose delayed job went missing (e.g. enqueueing it failed after the commit). */
+/**
+ * Expires holds whose delayed job went missing (enqueueing it failed after the commit, or Redis
+ * lost its data). A hold is swept once it is SWEEP_GRACE_MS overdue, so within about expiry +
+ * grace + HOLD_SWEEP_INTERVAL_MS (+ SCHEDULERS_ENSURE_INTERVAL_MS if the sweep's scheduler was
+ * lost too). Batches until none is overdue (bounded per run): after a Redis loss in a rush there
+ * can be thousands, not 500.
+ */
+const SWEEP_GRACE_MS = 5_000;
+const SWEEP_BATCH = 500;
+const SWEEP_MAX_BATCHES = 20;
+
 export async function processSweep(ctx: WorkerContext) {
-  const ids = await findOverdueHolds(ctx.runtime.orm.em.fork(), ctx.clock(), 5_000, 500);
+  let overdue = 0;
   let expired = 0;
-  for (const id of ids) if ((await processExpire(ctx, { reservationId: id })).expired) expired++;
-  return { overdue: ids.length, expired };
+  for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
+    const ids = await findOverdueHolds(ctx.runtime.orm.em.fork(), ctx.clock(), SWEEP_GRACE_MS, SWEEP_BATCH);
+    overdue += ids.length;
+    for (const id of ids) if ((await processExpire(ctx, { reservationId: id })).expired) expired++;
+    if (ids.length < SWEEP_BATCH) break;
+  }
+  return { overdue, expired };
 }

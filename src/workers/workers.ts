@@ -42,8 +42,20 @@ export async function startWorkers(runtime: Runtime, opts: { concurrency?: numbe
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  await context.queues.schedule('holds.sweep', 'holds-sweep', config.HOLD_SWEEP_INTERVAL_MS, {});
-  await context.queues.schedule('outbox.relay', 'outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, {});
+  // The recurring schedulers live in Redis. Ensured at start and then periodically by every
+  // worker, not only at start: after Redis loses its data (flush, failover, a restart without
+  // AOF) they would otherwise stay gone until some worker restarts, and holds whose delayed
+  // expiry job vanished with them would stay held forever. Upsert is idempotent, so N workers
+  // doing it cost N cheap commands per interval.
+  const ensureSchedulers = async () => {
+    await context.queues.schedule('holds.sweep', 'holds-sweep', config.HOLD_SWEEP_INTERVAL_MS, {});
+    await context.queues.schedule('outbox.relay', 'outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, {});
+  };
+  await ensureSchedulers();
+  const ensureTimer = setInterval(() => {
+    ensureSchedulers().catch((err: Error) => logger.warn({ err: err.message }, 'could not ensure the job schedulers; retrying next interval'));
+  }, config.SCHEDULERS_ENSURE_INTERVAL_MS);
+  ensureTimer.unref();
   // Kafka may be down at start: the consumer then starts later, by retrying in the background.
   let consumer: Consumer | undefined;
   let stopped = false;
@@ -62,6 +74,7 @@ export async function startWorkers(runtime: Runtime, opts: { concurrency?: numbe
     async close() {
       // Stop fetching and let in-flight jobs finish, then close the producers and connections.
       stopped = true;
+      clearInterval(ensureTimer);
       await consumer?.disconnect();
       await Promise.all(workers.map((w) => w.close()));
       await context.close();

@@ -45,7 +45,7 @@ beforeAll(async () => {
   await consumer.connect();
   await consumer.subscribe({ topics: [topicName(t.rt.config, 'payment.completed')], fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => { seen.push({ key: message.key!.toString(), envelope: JSON.parse(message.value!.toString()) }); } });
-}, 120_000);
+}, 300_000); // a deadline: the private broker alone can take minutes to start on a starved CI machine
 afterAll(async () => {
   await consumer?.disconnect();
   await Promise.all((workers ?? []).map((w) => w.stop()));

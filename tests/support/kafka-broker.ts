@@ -37,12 +37,24 @@ export class PrivateKafka {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('java', ['-Xmx256m', '-Dlog4j2.configurationFile=' + join(root, 'services/kafka/log4j2.properties'), '-cp', `${libs}/*`, 'kafka.Kafka', this.props], { stdio: 'ignore' });
-    for (let i = 0; i < 240; i++) {
+    // C1 only and the serial GC: a broker for one test file needs a fast start (about 45 s with the
+    // defaults on a CPU-starved CI machine), not peak throughput.
+    this.child = spawn('java', ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dlog4j2.configurationFile=' + join(root, 'services/kafka/log4j2.properties'), '-cp', `${libs}/*`, 'kafka.Kafka', this.props], { stdio: 'ignore' });
+    for (let i = 0; i < 720; i++) {
       if (await portOpen(this.port)) return;
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error('private Kafka broker did not start within 60 s');
+    throw new Error('private Kafka broker did not start within 180 s');
+  }
+
+  /** SIGSTOP: the broker keeps its sockets open but answers nothing, like a hung or blackholed host. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after freeze(). */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
   }
 
   async stop(): Promise<void> {
@@ -50,6 +62,7 @@ export class PrivateKafka {
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
+      child.kill('SIGCONT'); // a frozen broker cannot act on SIGTERM
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
     });
