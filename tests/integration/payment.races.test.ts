@@ -22,7 +22,7 @@ afterAll(async () => { await db.orm.close(true); });
 const expectCleanAudit = async () => expect((await runAudit(db.orm.em.fork())).violations).toEqual({});
 const outboxRows = async (type: string, aggregateId: number) =>
   (await db.orm.em.getConnection().execute<{ n: number }[]>('select count(*) as n from outbox where type = ? and aggregate_id = ?', [type, String(aggregateId)]))[0]!.n;
-const settle = <T>(ps: Promise<T>[]) => Promise.allSettled(ps);
+const settle = (ps: Promise<unknown>[]) => Promise.allSettled(ps);
 
 /** `n` fresh funded users, each holding one seat (numbers 1..n) of the schedule. */
 async function holders(scheduleId: number, n: number, balance = 1_000_000): Promise<ReservationView[]> {

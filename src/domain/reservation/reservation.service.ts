@@ -7,6 +7,7 @@ import { viewOf, type ReservationView } from './reservation.lifecycle.ts';
 export type { ReservationView };
 
 export async function findReservationView(em: EntityManager, id: number): Promise<ReservationView> {
+  em = em.fork(); // callers may pass the global EntityManager (the hot paths use it only for raw SQL)
   const r = await em.findOne(Reservation, id, { refresh: true });
   if (!r) throw new ReservationNotFoundError(id);
   const seats = await em.find(ReservationSeat, { reservationId: r.id }, { orderBy: { seatNumber: 'asc' } });
