@@ -11,8 +11,9 @@ import { capacity } from './scenarios/capacity.ts';
 import { rush } from './scenarios/rush.ts';
 import { hotSeat } from './scenarios/hot-seat.ts';
 import { scale } from './scenarios/scale.ts';
+import { workers } from './scenarios/workers.ts';
 
-const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale };
+const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, workers };
 
 const { positionals, args: parsedArgs } = parseCli(process.argv.slice(2));
 const name = positionals[0];
