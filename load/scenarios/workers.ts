@@ -112,7 +112,8 @@ async function serverCounters(orm: Orm): Promise<Record<string, number>> {
 
 /** Enqueues the jobs at once, waits until every one ended, and measures. */
 async function phase(orm: Orm, queue: Queue, prefix: string, redisUrl: string, name: 'reservation.hold' | 'payment.pay', payloads: object[]) {
-  const events = new QueueEvents(queue.name, { connection: createRedis(redisUrl, 'blocking'), prefix: bullPrefix(prefix) });
+  const connection = createRedis(redisUrl, 'blocking');
+  const events = new QueueEvents(queue.name, { connection, prefix: bullPrefix(prefix) });
   await events.waitUntilReady();
   let ended = 0;
   const done = new Promise<void>((resolve) => {
@@ -128,6 +129,7 @@ async function phase(orm: Orm, queue: Queue, prefix: string, redisUrl: string, n
   const seconds = (performance.now() - started) / 1000;
   const after = await serverCounters(orm);
   await events.close();
+  connection.disconnect(); // BullMQ leaves a connection it was given open
   const finished = (await Promise.all(jobs.map((j) => queue.getJob(j.id!)))).filter((j): j is Job => !!j);
   const run = finished.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)).sort((a, b) => a - b);
   const wait = finished.map((j) => (j.processedOn ?? 0) - j.timestamp).sort((a, b) => a - b);

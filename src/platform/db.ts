@@ -98,14 +98,17 @@ export type StmtResult = Record<string, unknown>[] | WriteResult;
 export async function sqlBatch(em: EntityManager, stmts: Stmt[]): Promise<StmtResult[]> {
   const sql = stmts.map((s) => s.sql.trim().replace(/;$/, '')).join(';\n');
   const params = stmts.flatMap((s) => s.params ?? []);
+  // mysql2 answers several statements with an array of their results (rows, or counts for a
+  // write), and a single one with its own result, whose counts only the 'run' method keeps.
+  const single = stmts.length === 1;
+  const isRead = single && /^\s*(select|show|with)\b/i.test(stmts[0]!.sql);
   let res: unknown;
   try {
-    res = await em.getConnection().execute(sql, params, 'all', em.getTransactionContext());
+    res = await em.getConnection().execute(sql, params, single && !isRead ? 'run' : 'all', em.getTransactionContext());
   } catch (err) {
     throw em.getDriver().convertException(err as Error);
   }
-  // mysql2 answers a single statement with its result and several with an array of results.
-  const results = (stmts.length === 1 ? [res] : res) as unknown[];
+  const results = (single ? [res] : res) as unknown[];
   return results.map((r) => (Array.isArray(r) ? (r as Record<string, unknown>[]) : { affectedRows: Number((r as WriteResult).affectedRows ?? 0), insertId: Number((r as WriteResult).insertId ?? 0) }));
 }
 
