@@ -38,13 +38,13 @@ export function isTransient(err: unknown): boolean {
  * Runs `fn` again on a lock conflict (optimistic version, deadlock, lock wait timeout), at most
  * `attempts` times with growing jitter; after that, or on any other error, the error is thrown.
  */
-export async function retryTransient<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryTransient<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn();
     } catch (err) {
       if (!isLockConflict(err) || i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
+      await new Promise((r) => setTimeout(r, Math.random() * 15 * i));
     }
   }
 }
