@@ -11,9 +11,10 @@ import { capacity } from './scenarios/capacity.ts';
 import { rush } from './scenarios/rush.ts';
 import { hotSeat } from './scenarios/hot-seat.ts';
 import { scale } from './scenarios/scale.ts';
+import { workers } from './scenarios/workers.ts';
 import { lobby } from './scenarios/lobby.ts';
 
-const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby };
+const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers };
 
 const { positionals, args: parsedArgs } = parseCli(process.argv.slice(2));
 const name = positionals[0];
@@ -38,7 +39,8 @@ const identity = new Identity(secret);
 // Operator mistakes (no server, another JWT_SECRET, nothing seeded, a bad option) end the run with
 // one sentence and exit 1, never a stack trace.
 try {
-  await preflight(url, await identity.token(1));
+  // The workers scenario talks to BullMQ and MySQL directly, not to an API.
+  if (name !== 'workers') await preflight(url, await identity.token(1));
   await run();
 } catch (err) {
   recorder.stopProgress();

@@ -18,10 +18,14 @@ interface JobDef {
 const positiveInt = z.number().int().positive();
 
 // Infrastructure faults (lock wait timeout, deadlock, optimistic conflict, lost connection) are
-// thrown and retried with exponential backoff; business outcomes end the job at once.
+// thrown and retried with backoff; business outcomes end the job at once.
+// Retried every 1-2 s (fixed 2 s, jitter 0.5) for 60 attempts: 60-120 s of retries, enough to ride
+// out a database failover or restart (issue 9), without the minute-long gaps of an exponential
+// backoff between a lock conflict's later attempts. A hold that became useless meanwhile fails
+// HOLD_REQUEST_STALE (HOLD_JOB_MAX_AGE_SECONDS) instead of holding late.
 const userJob: JobsOptions = {
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 100, jitter: 0.5 },
+  attempts: 61,
+  backoff: { type: 'fixed', delay: 2000, jitter: 0.5 },
   // Results stay readable for a day (the idempotency window of Idempotency-Key is the same).
   removeOnComplete: { age: 24 * 3600, count: 200_000 },
   removeOnFail: { age: 7 * 24 * 3600 },

@@ -90,6 +90,9 @@ const envSchema = z
     // How often each API process writes its batch of waiting fans' signs of life.
     QUEUE_HEARTBEAT_FLUSH_MS: int(5000, 100),
     HOLD_TTL_SECONDS: int(300, 1),
+    // A hold job that waited longer than this in the queue fails HOLD_REQUEST_STALE instead of
+    // holding seats for a fan who has long stopped waiting (its retries after faults included).
+    HOLD_JOB_MAX_AGE_SECONDS: int(120, 1),
     MAX_SEATS_PER_USER: int(4, 1),
     WORKER_CONCURRENCY: int(16, 1),
     // How long a worker's lock on a job lasts and how often stalled jobs (whose worker died) are

@@ -2,10 +2,10 @@ import { Worker, type Job } from 'bullmq';
 import { hostname } from 'node:os';
 import type { Runtime } from '../platform/runtime.ts';
 import { createRedis } from '../platform/redis.ts';
-import { JOBS, QUEUES, type JobName } from '../jobs/jobs.catalog.ts';
+import { QUEUES } from '../jobs/jobs.catalog.ts';
 import { bullPrefix } from '../jobs/jobs.queues.ts';
 import { createWorkerContext, type WorkerContext } from './context.ts';
-import { processors } from './processors.ts';
+import { dispatch } from './processors.ts';
 import { startRankingConsumer } from './ranking.consumer.ts';
 import type { Consumer } from 'kafkajs';
 
@@ -19,13 +19,7 @@ export async function startWorkers(runtime: Runtime, opts: { concurrency?: numbe
   const workers = QUEUES.map((queue) => {
     const worker = new Worker(
       queue,
-      async (job: Job) => {
-        const name = job.name as JobName;
-        const def = JOBS[name];
-        if (!def) throw new Error(`no processor for job ${job.name}`);
-        const payload = def.payload.parse(job.data);
-        return (processors[name] as (c: WorkerContext, p: unknown, j: Job) => Promise<unknown>)(context, payload, job);
-      },
+      async (job: Job) => dispatch(context, job),
       {
         connection,
         name: `${hostname()}:${process.pid}`, // shown per job as processedBy (Bull Board, tests)

@@ -15,7 +15,7 @@ import { outboxBacklog, relayBatch } from '../../src/domain/events/outbox.relay.
 import { OutboxEvent } from '../../src/domain/events/outbox.entity.ts';
 import { Rankings } from '../../src/domain/ranking/ranking.service.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
-import { holdSeats } from '../../src/domain/reservation/reservation.service.ts';
+import { holdSeats } from '../../src/domain/reservation/index.ts';
 
 const broker = new PrivateKafka(29092 + Number(process.env.VITEST_POOL_ID ?? 1) * 10);
 let t: TestApi;

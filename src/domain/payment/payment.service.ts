@@ -1,70 +1,77 @@
-// Paying a hold, in one transaction: the reservation row is locked (so parallel attempts on one
-// reservation run one after another), the wallet is debited with its optimistic version check,
-// the reservation is CONFIRMED, its seats SOLD, a payment and a payment.completed event written.
-// A second attempt finds the payment and returns it: a reservation is never paid twice.
-import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '../../platform/db.ts';
-import { Schedule, Seat } from '../catalog/catalog.entity.ts';
-import { recordEvent } from '../events/outbox.ts';
-import { Reservation, ReservationSeat } from '../reservation/reservation.entity.ts';
-import { HoldExpiredError, ReservationNotFoundError, ReservationNotPendingError } from '../reservation/reservation.errors.ts';
-import { isHoldExpired } from '../reservation/reservation.rules.ts';
-import { setShortLockWait } from '../reservation/reservation.service.ts';
-import { debit } from '../wallet/wallet.service.ts';
-import { Payment } from './payment.entity.ts';
+// Paying a hold: the money part (wallet debit with its version check, ledger, payment row, event)
+// around the reservation lifecycle's confirm step. Round trips (reservation.roundtrips.test.ts):
+// BEGIN, lock + reads (one batch), writes (one batch), COMMIT, one read after the commit — five.
+// The reservation row lock serialises attempts on one reservation; a second attempt finds the
+// payment and returns it, so a reservation is never paid twice.
+import { rowsOf, sqlBatch, writeOf, type EntityManager } from '../../platform/db.ts';
+import { transaction } from '../../platform/transactions.ts';
+import { outboxStmt } from '../events/outbox.sql.ts';
+import { lockForChange } from '../reservation/reservation.end.ts';
+import { afterPayment, assertPayable, confirmStmts } from '../reservation/reservation.confirm.ts';
+import { ReservationNotFoundError, ScheduleNotBookableError } from '../reservation/reservation.errors.ts';
+import { EVENT_TYPES, PAYMENT_COMPLETED_VERSION, type PaymentCompletedV1 } from '../reservation/reservation.events.ts';
+import type { ReservationRow } from '../reservation/reservation.lifecycle.ts';
+import { assertWalletChanged, debitStmts, readWallet, walletState } from '../wallet/wallet.sql.ts';
 
 export interface PaymentView {
   paymentId: number; reservationId: number; userId: number; concertId: number; scheduleId: number; amount: number;
   balanceAfter: number | null; alreadyPaid: boolean; scheduleSoldOut: boolean;
+  /** Whether the fan still holds other seats of this concert (their queue slot then stays). */
+  pendingHoldsLeft: boolean;
 }
 
-export async function payReservation(em: EntityManager, userId: number, reservationId: number, now: Date): Promise<PaymentView> {
-  return em.transactional(async (tx) => {
-    await setShortLockWait(tx);
-    const r = await tx.findOne(Reservation, reservationId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!r || r.userId !== userId) throw new ReservationNotFoundError(reservationId);
-    const existing = await tx.findOne(Payment, { reservationId });
-    if (existing) {
-      return {
-        paymentId: existing.id, reservationId, userId, concertId: r.concertId, scheduleId: r.scheduleId, amount: existing.amount,
-        balanceAfter: null, alreadyPaid: true, scheduleSoldOut: false,
-      };
-    }
-    if (isHoldExpired(r, now) || r.status === 'EXPIRED') throw new HoldExpiredError(reservationId);
-    if (r.status !== 'PENDING') throw new ReservationNotPendingError(reservationId, r.status);
+export interface PayRequest { userId: number; reservationId: number; submittedAt: Date }
 
-    const wallet = await debit(tx, userId, r.totalAmount, `payment:${reservationId}`);
-    const links = await tx.find(ReservationSeat, { reservationId, live: 1 });
-    const seats = await tx.find(Seat, { id: { $in: links.map((l) => l.seatId) } }, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE });
-    for (const seat of seats) seat.status = 'SOLD';
-    r.status = 'CONFIRMED';
-    const payment = tx.create(Payment, { reservationId, userId, amount: r.totalAmount, status: 'COMPLETED', createdAt: now });
-    await tx.flush();
+export async function payReservation(em: EntityManager, req: PayRequest, now: Date): Promise<PaymentView> {
+  const { userId, reservationId } = req;
+  const paid = await transaction(em, async (tx) => {
+    const { locked, extra: [payments, wallet, schedule] } = await lockForChange(tx, reservationId, [
+      { sql: 'select id, amount from payments where reservation_id = ?', params: [reservationId] },
+      readWallet(userId),
+      { sql: 'select status from schedules where id = (select schedule_id from reservations where id = ?)', params: [reservationId] },
+    ]);
+    if (!locked || locked.r.userId !== userId) throw new ReservationNotFoundError(reservationId);
+    const { r, seats } = locked;
+    const existing = rowsOf<{ id: number; amount: number }>(payments as never)[0];
+    if (existing) return { r, paymentId: Number(existing.id), amount: Number(existing.amount), balanceAfter: null, alreadyPaid: true };
+    assertPayable(locked, req.submittedAt);
+    // A schedule being cancelled: its holds are about to be cancelled too (payment.refund.ts).
+    if (rowsOf<{ status: string }>(schedule as never)[0]?.status === 'CANCELLED') throw new ScheduleNotBookableError(r.scheduleId);
 
-    const view: PaymentView = {
-      paymentId: payment.id, reservationId, userId, concertId: r.concertId, scheduleId: r.scheduleId, amount: r.totalAmount,
-      balanceAfter: wallet.balance, alreadyPaid: false, scheduleSoldOut: false,
+    const w = walletState(userId, rowsOf(wallet as never));
+    const debit = debitStmts(w, r.totalAmount, `payment:${reservationId}`);
+    const event: PaymentCompletedV1 = {
+      paymentId: 0, reservationId, userId, concertId: r.concertId, scheduleId: r.scheduleId, amount: r.totalAmount,
+      seats: seats.map((s) => ({ seatNumber: s.seatNumber, price: s.price })).sort((a, b) => a.seatNumber - b.seatNumber),
+      completedAt: now.toISOString(), submittedAt: req.submittedAt.toISOString(),
     };
-    recordEvent(tx, 'payment.completed', reservationId, {
-      paymentId: payment.id, reservationId, userId, concertId: r.concertId, scheduleId: r.scheduleId, amount: r.totalAmount,
-      seats: links.map((l) => ({ seatNumber: l.seatNumber, price: l.price })), completedAt: now.toISOString(),
-    }, now);
-    view.scheduleSoldOut = await markSoldOutIfLast(tx, r.scheduleId, now);
-    return view;
+    const results = await sqlBatch(tx, [
+      ...debit.stmts,
+      ...confirmStmts(locked),
+      {
+        sql: "insert into payments (reservation_id, user_id, amount, status, created_at) values (?, ?, ?, 'COMPLETED', ?)",
+        params: [reservationId, userId, r.totalAmount, now],
+      },
+      outboxStmt(EVENT_TYPES.paymentCompleted, PAYMENT_COMPLETED_VERSION, reservationId, event, now, { '$.data.paymentId': { sql: 'last_insert_id()' } }),
+    ]);
+    // Thrown errors roll the whole batch back: a stale wallet version is retried, a seat not
+    // HELD by this reservation would be a broken invariant.
+    assertWalletChanged(w, results[0]);
+    if (writeOf(results[2]).affectedRows !== seats.length) throw new Error(`reservation ${reservationId}: seats not held by it`);
+    return { r, paymentId: writeOf(results[4]).insertId, amount: r.totalAmount, balanceAfter: debit.balanceAfter, alreadyPaid: false };
   });
+  // After the commit, also for a payment found already made (a re-run job finishes what its first
+  // run may not have: the sold-out mark).
+  const after = await afterPayment(em, paid.r, now);
+  return paymentView(paid.r, paid, after);
 }
 
-/** After the last seat of a schedule is sold: SOLD_OUT, and how long the sale took from opening. */
-async function markSoldOutIfLast(tx: EntityManager, scheduleId: number, now: Date): Promise<boolean> {
-  const unsold = await tx.count(Seat, { scheduleId, status: { $ne: 'SOLD' } });
-  if (unsold > 0) return false;
-  const schedule = await tx.findOneOrFail(Schedule, scheduleId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (schedule.status === 'SOLD_OUT') return false;
-  schedule.status = 'SOLD_OUT';
-  schedule.soldOutAt = now;
-  recordEvent(tx, 'schedule.sold_out', scheduleId, {
-    scheduleId, concertId: schedule.concertId, bookingOpenAt: schedule.bookingOpenAt.toISOString(), soldOutAt: now.toISOString(),
-    secondsToSellOut: Math.round((now.getTime() - schedule.bookingOpenAt.getTime()) / 1000),
-  }, now);
-  return true;
+function paymentView(
+  r: ReservationRow, p: { paymentId: number; amount: number; balanceAfter: number | null; alreadyPaid: boolean },
+  after: { scheduleSoldOut: boolean; pendingHoldsLeft: boolean },
+): PaymentView {
+  return {
+    paymentId: p.paymentId, reservationId: r.id, userId: r.userId, concertId: r.concertId, scheduleId: r.scheduleId, amount: p.amount,
+    balanceAfter: p.balanceAfter, alreadyPaid: p.alreadyPaid, ...after,
+  };
 }

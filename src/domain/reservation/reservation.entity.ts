@@ -1,7 +1,8 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-export const RESERVATION_STATUSES = ['PENDING', 'CONFIRMED', 'EXPIRED', 'RELEASED'] as const;
-export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+import { RESERVATION_STATUSES, type ReservationStatus } from './reservation.lifecycle.ts';
+
+export { RESERVATION_STATUSES, type ReservationStatus };
 
 export const Reservation = defineEntity({
   name: 'Reservation',

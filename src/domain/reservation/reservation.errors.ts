@@ -23,3 +23,14 @@ export class ReservationNotPendingError extends AppError {
 export class HoldExpiredError extends AppError {
   constructor(id: number) { super('HOLD_EXPIRED', `the hold of reservation ${id} has expired`, { reservationId: id }); }
 }
+export class ReservationNotConfirmedError extends AppError {
+  constructor(id: number, status: string) { super('RESERVATION_NOT_CONFIRMED', `reservation ${id} is ${status}, not CONFIRMED`, { reservationId: id, status }); }
+}
+export class IllegalTransitionError extends AppError {
+  constructor(id: number, from: string, to: string) { super('ILLEGAL_TRANSITION', `reservation ${id} cannot go from ${from} to ${to}`, { reservationId: id, from, to }); }
+}
+export class HoldRequestStaleError extends AppError {
+  constructor(waitedSeconds: number, maxSeconds: number) {
+    super('HOLD_REQUEST_STALE', `the hold request waited ${waitedSeconds} s (more than ${maxSeconds} s) and was not carried out; try again`, { waitedSeconds, maxSeconds });
+  }
+}

@@ -13,7 +13,7 @@ export const Wallet = defineEntity({
 });
 export type IWallet = InferEntity<typeof Wallet>;
 
-export const LEDGER_KINDS = ['CHARGE', 'PAYMENT'] as const;
+export const LEDGER_KINDS = ['CHARGE', 'PAYMENT', 'REFUND'] as const;
 
 /** Every balance change, append-only; the sum of `amount` per user always equals the balance. */
 export const WalletLedger = defineEntity({

@@ -3,7 +3,7 @@
 // reference, so a retried job cannot post twice and balance always equals the ledger sum.
 import type { EntityManager } from '../../platform/db.ts';
 import { Wallet, WalletLedger } from './wallet.entity.ts';
-import { chargedBalance, debitedBalance, type WalletLimits } from './wallet.rules.ts';
+import { chargedBalance, type WalletLimits } from './wallet.rules.ts';
 
 export interface WalletView { userId: number; balance: number; version: number }
 
@@ -34,16 +34,4 @@ export async function charge(em: EntityManager, userId: number, amount: number, 
   em.create(WalletLedger, { userId, amount, balanceAfter: wallet.balance, kind: 'CHARGE', reference });
   await em.flush(); // the version check happens here
   return { userId, balance: wallet.balance, version: wallet.version };
-}
-
-/** Debits the wallet for a payment; idempotent per reference. */
-export async function debit(em: EntityManager, userId: number, amount: number, reference: string): Promise<WalletView> {
-  const wallet = await em.findOne(Wallet, userId, { refresh: true });
-  const balance = wallet?.balance ?? 0;
-  if (await posted(em, reference)) return { userId, balance, version: wallet?.version ?? 0 };
-  const after = debitedBalance(balance, amount);
-  wallet!.balance = after;
-  em.create(WalletLedger, { userId, amount: -amount, balanceAfter: after, kind: 'PAYMENT', reference });
-  await em.flush();
-  return { userId, balance: after, version: wallet!.version };
 }
