@@ -31,6 +31,9 @@ const STATUS: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   LIMIT_EXCEEDED: 422,
+  TOO_MANY_PENDING_JOBS: 429,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
   DEPENDENCY_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 };
@@ -69,7 +72,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       appError = new AppError('INTERNAL_ERROR', 'internal error');
     }
     const status = statusFor(appError.code);
-    if (status === 503) res.setHeader('Retry-After', '1');
+    // A refusal that knows when to come back says so (details.retryAfterSeconds); other 503s: 1 s.
+    const retryAfter = appError.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    else if (status === 503) res.setHeader('Retry-After', '1');
     if (res.headersSent) return;
     res.status(status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },

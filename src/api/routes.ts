@@ -9,13 +9,22 @@ import { WaitingRoom } from '../domain/queue/queue.service.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
+import { JobEvents } from '../jobs/jobs.events.ts';
+import { USER_JOBS } from '../jobs/jobs.catalog.ts';
+import { IdempotencyKeys } from '../jobs/jobs.idempotency.ts';
+import { PendingJobs } from '../jobs/jobs.pending.ts';
+import { LoadShedder } from '../jobs/jobs.overload.ts';
+import { SubmitRate } from '../jobs/jobs.rate.ts';
 import { requireUser, userIdOf } from './auth.ts';
 import { ApiDocs } from './openapi.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { queueRoutes } from './queue.routes.ts';
 import { jobRoutes } from './jobs.routes.ts';
 import { JobSubmitter } from './jobs.submit.ts';
-import { reservationRoutes, walletRoutes } from './reservation.routes.ts';
+import { reservationRoutes } from './reservation.routes.ts';
+import { paymentRoutes } from './payment.routes.ts';
+import { walletRoutes } from './wallet.routes.ts';
+import type { ApiContext } from './context.ts';
 import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
 import { Rankings } from '../domain/ranking/ranking.service.ts';
@@ -27,6 +36,7 @@ export interface Api {
   cache: ResponseCache;
   waitingRoom: WaitingRoom;
   queues: JobQueues;
+  jobEvents: JobEvents;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -41,7 +51,15 @@ export function buildApi(runtime: Runtime): Api {
   const waitingRoom = WaitingRoom.fromConfig(redis, config);
   const blocking = createRedis(config.REDIS_URL, 'blocking');
   blocking.on('error', () => undefined);
-  const jobs = new JobSubmitter(queues, redis, config.REDIS_PREFIX);
+  // One completion subscription per process, on every queue users submit to.
+  const jobEvents = new JobEvents(blocking, config.REDIS_PREFIX, [...new Set(USER_JOBS.map(([, d]) => d.queue))]);
+  const jobs = new JobSubmitter({
+    queues,
+    idempotency: new IdempotencyKeys(redis, config.REDIS_PREFIX, queues),
+    pending: new PendingJobs(redis, config.REDIS_PREFIX, config.MAX_PENDING_JOBS_PER_USER),
+    shedder: new LoadShedder(queues, jobEvents, { budgetSeconds: config.OVERLOAD_BACKLOG_SECONDS ?? config.HOLD_TTL_SECONDS, minBacklog: config.OVERLOAD_MIN_BACKLOG }),
+    rate: new SubmitRate(redis, config.REDIS_PREFIX),
+  });
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
   const concert = async (id: number) =>
     JSON.parse(await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id)));
@@ -49,18 +67,18 @@ export function buildApi(runtime: Runtime): Api {
     await concert(id);
   };
   outboxMetrics(metrics, em);
-  const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
-  const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
+  const ctx: ApiContext = { config, logger, docs, auth, em, redis, cache, waitingRoom, queues, jobs, jobEvents, concert };
 
   return {
     apiRouters: [
       rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
       catalogRoutes(docs, cache, em),
       queueRoutes(docs, auth, waitingRoom, queues, concertExists),
-      reservationRoutes(orderDeps),
-      walletRoutes(orderDeps),
-      jobsApi.router,
-      accountRoutes(docs, auth),
+      reservationRoutes(ctx),
+      paymentRoutes(ctx),
+      walletRoutes(ctx),
+      jobRoutes(ctx),
+      accountRoutes(ctx),
     ],
     rootRouters: [
       docs.router(), // /openapi.json and /docs
@@ -69,13 +87,14 @@ export function buildApi(runtime: Runtime): Api {
     cache,
     waitingRoom,
     queues,
+    jobEvents,
     async start() {
       await cache.start();
-      await jobsApi.start();
+      await jobEvents.start();
     },
     async stop() {
       // Bounded: BullMQ's close waits for Redis, which may be the thing that is down.
-      await withTimeout(jobsApi.close(), 3000).catch(() => undefined);
+      await withTimeout(jobEvents.close(), 3000).catch(() => undefined);
       await cache.stop();
       await withTimeout(queues.close(), 3000).catch(() => undefined);
       blocking.disconnect();
@@ -83,7 +102,7 @@ export function buildApi(runtime: Runtime): Api {
   };
 }
 
-function accountRoutes(docs: ApiDocs, auth: ReturnType<typeof requireUser>) {
+function accountRoutes({ docs, auth }: ApiContext) {
   const r = Router();
   docs.route(r, {
     method: 'get', path: '/me', summary: 'Who the bearer token says I am', tags: ['account'], security: 'user',
