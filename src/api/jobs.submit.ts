@@ -45,19 +45,20 @@ export class JobSubmitter {
     if (opts.perMinute !== undefined) await this.g.rate.take(userId, name, opts.perMinute);
     await this.g.shedder.check(JOBS[name].queue);
     const jobId = JobQueues.newUserJobId(name);
-    await this.g.pending.reserve(userId, name, jobId);
+    if (key !== undefined) {
+      const claim = await this.g.idempotency.claim(userId, key, requestHash, jobId, replaces);
+      // A concurrent identical submission (a double click) claimed the key first: answer with its job.
+      if (!claim.claimed) return accepted(res, claim.jobId, name);
+    }
     try {
-      if (key !== undefined) {
-        const claim = await this.g.idempotency.claim(userId, key, requestHash, jobId, replaces);
-        if (!claim.claimed) {
-          // A concurrent identical submission (a double click) started its job first: answer with it.
-          await this.g.pending.release(userId, name, jobId);
-          return accepted(res, claim.jobId, name);
-        }
+      await this.g.pending.reserve(userId, name, jobId);
+      try {
+        await this.g.queues.enqueue(name, payload, { jobId });
+      } catch (err) {
+        await this.g.pending.release(userId, name, jobId).catch(() => undefined);
+        throw err;
       }
-      await this.g.queues.enqueue(name, payload, { jobId });
     } catch (err) {
-      await this.g.pending.release(userId, name, jobId).catch(() => undefined);
       if (key !== undefined) await this.g.idempotency.unclaim(userId, key, jobId).catch(() => undefined);
       throw err;
     }
