@@ -3,14 +3,16 @@
 // the job kind, load shedding of its queue, and the user's unfinished-job cap. Then enqueue and
 // answer 202 at once.
 import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
 import { JOBS, type JobName, type JobPayload } from '../jobs/jobs.catalog.ts';
-import type { IdempotencyKeys} from '../jobs/jobs.idempotency.ts';
-import { sha256 } from '../jobs/jobs.idempotency.ts';
-import type { PendingJobs } from '../jobs/jobs.pending.ts';
-import type { LoadShedder } from '../jobs/jobs.overload.ts';
-import type { SubmitRate } from '../jobs/jobs.rate.ts';
+import { IdempotencyKeys, sha256 } from '../jobs/jobs.idempotency.ts';
+import { PendingJobs } from '../jobs/jobs.pending.ts';
+import { LoadShedder } from '../jobs/jobs.overload.ts';
+import { SubmitRate } from '../jobs/jobs.rate.ts';
+import type { JobEvents } from '../jobs/jobs.events.ts';
 import { userIdOf } from './auth.ts';
 
 const KEY = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -27,6 +29,18 @@ export class JobSubmitter {
   private readonly g: SubmitGuards;
   constructor(guards: SubmitGuards) {
     this.g = guards;
+  }
+
+  static fromConfig(redis: Redis, config: Config, queues: JobQueues, events: JobEvents): JobSubmitter {
+    return new JobSubmitter({
+      queues,
+      idempotency: new IdempotencyKeys(redis, config.REDIS_PREFIX, queues),
+      pending: new PendingJobs(redis, config.REDIS_PREFIX, config.MAX_PENDING_JOBS_PER_USER),
+      shedder: new LoadShedder(queues, events, {
+        budgetSeconds: config.OVERLOAD_BACKLOG_SECONDS ?? config.HOLD_TTL_SECONDS, minBacklog: config.OVERLOAD_MIN_BACKLOG,
+      }),
+      rate: new SubmitRate(redis, config.REDIS_PREFIX),
+    });
   }
 
   async submit<N extends JobName>(req: Request, res: Response, name: N, payload: JobPayload<N>, opts: { perMinute?: number } = {}): Promise<void> {

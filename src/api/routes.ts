@@ -11,10 +11,6 @@ import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
 import { JobEvents } from '../jobs/jobs.events.ts';
 import { USER_JOBS } from '../jobs/jobs.catalog.ts';
-import { IdempotencyKeys } from '../jobs/jobs.idempotency.ts';
-import { PendingJobs } from '../jobs/jobs.pending.ts';
-import { LoadShedder } from '../jobs/jobs.overload.ts';
-import { SubmitRate } from '../jobs/jobs.rate.ts';
 import { requireUser, userIdOf } from './auth.ts';
 import { ApiDocs } from './openapi.ts';
 import { catalogRoutes } from './catalog.routes.ts';
@@ -27,7 +23,6 @@ import { walletRoutes } from './wallet.routes.ts';
 import type { ApiContext } from './context.ts';
 import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
-import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
 
 export interface Api {
@@ -53,13 +48,7 @@ export function buildApi(runtime: Runtime): Api {
   blocking.on('error', () => undefined);
   // One completion subscription per process, on every queue users submit to.
   const jobEvents = new JobEvents(blocking, config.REDIS_PREFIX, [...new Set(USER_JOBS.map(([, d]) => d.queue))]);
-  const jobs = new JobSubmitter({
-    queues,
-    idempotency: new IdempotencyKeys(redis, config.REDIS_PREFIX, queues),
-    pending: new PendingJobs(redis, config.REDIS_PREFIX, config.MAX_PENDING_JOBS_PER_USER),
-    shedder: new LoadShedder(queues, jobEvents, { budgetSeconds: config.OVERLOAD_BACKLOG_SECONDS ?? config.HOLD_TTL_SECONDS, minBacklog: config.OVERLOAD_MIN_BACKLOG }),
-    rate: new SubmitRate(redis, config.REDIS_PREFIX),
-  });
+  const jobs = JobSubmitter.fromConfig(redis, config, queues, jobEvents);
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
   const concert = async (id: number) =>
     JSON.parse(await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id)));
@@ -71,8 +60,8 @@ export function buildApi(runtime: Runtime): Api {
 
   return {
     apiRouters: [
-      rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
-      catalogRoutes(docs, cache, em),
+      rankingRoutes(ctx),
+      catalogRoutes(ctx),
       queueRoutes(docs, auth, waitingRoom, queues, concertExists),
       reservationRoutes(ctx),
       paymentRoutes(ctx),
