@@ -24,8 +24,9 @@ export interface JobSubscription {
 
 interface Waiter { end: (e: JobEnd) => void; active: (() => void)[] }
 
-/** Completions per second of one queue over the last WINDOW_SECONDS, from per-second buckets. */
-const WINDOW_SECONDS = 10;
+/** Completions per second of one queue are measured over this many seconds, in per-second buckets. */
+export const RATE_WINDOW_SECONDS = 10;
+const WINDOW_SECONDS = RATE_WINDOW_SECONDS;
 
 class RateWindow {
   private readonly buckets = new Array<number>(WINDOW_SECONDS).fill(0);

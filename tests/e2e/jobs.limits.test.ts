@@ -173,7 +173,7 @@ describe('idempotency after a failure', () => {
 });
 
 describe('load shedding', () => {
-  it('a hold queue whose backlog nothing is finishing answers 503 OVERLOADED with Retry-After, other queues still accept, and it accepts again once the backlog drains', async () => {
+  it('a hold queue whose backlog nothing has finished for 10 s answers 503 OVERLOADED with Retry-After, other queues still accept, and it accepts again once the backlog drains', async () => {
     // Its own API and Redis prefix with no worker yet, and a small line that is always accepted.
     const env = testEnv({ QUEUE_MAX_ACTIVE: '1000', OVERLOAD_MIN_BACKLOG: '5' });
     const t2 = await startTestApi(env);
@@ -183,17 +183,24 @@ describe('load shedding', () => {
       for (let i = 0; i < 10; i++) {
         await t2.api.queues.enqueue('reservation.hold', { userId: users(1)[0]!, scheduleId: 999_999_999, seatNumbers: [1] }, { jobId: JobQueues.newUserJobId('reservation.hold') });
       }
-      const body = { scheduleId: schedules[0]!.id, seatNumbers: [1] };
-      const shed = await submit(t2, fan!, '/api/reservations', body);
+      const seat = (n: number) => ({ scheduleId: schedules[0]!.id, seatNumbers: [n] });
+      // A burst into a queue that was idle is accepted: no rate can be judged until the queue has
+      // been busy for the rate's window (10 s).
+      const first = await submit(t2, fan!, '/api/reservations', seat(1));
+      expect(first.status).toBe(202);
+      await sleep(10_500);
+      // Busy for 10 s and nothing finished: the queue sheds.
+      const shed = await submit(t2, fan!, '/api/reservations', seat(2));
       expect(shed.status).toBe(503);
-      expect(shed.json.error).toMatchObject({ code: 'OVERLOADED', details: { queue: 'reservations', backlog: 10 } });
+      expect(shed.json.error).toMatchObject({ code: 'OVERLOADED', details: { queue: 'reservations', backlog: 11 } });
       expect(Number(shed.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(await t2.api.queues.queues.reservations.getWaitingCount()).toBe(10);
+      expect(await t2.api.queues.queues.reservations.getWaitingCount()).toBe(11);
       const charge = await api(t2.url, '/api/wallet/charges', { method: 'POST', token: fan!.jwt, json: { amount: 1 } });
-      expect(charge.status).toBe(202);
+      expect(charge.status).toBe(202); // another queue: unaffected
 
-      workers.push(await spawnWorker(env)); // the backlog drains (those holds fail SCHEDULE_NOT_FOUND)
-      const accepted = await until(() => submit(t2, fan!, '/api/reservations', body), (r) => r.status === 202, 60_000);
+      workers.push(await spawnWorker(env)); // the backlog drains (the 10 stray holds fail SCHEDULE_NOT_FOUND)
+      expect((await finished(t2, fan!.jwt, first.json.jobId)).state).toBe('succeeded');
+      const accepted = await until(() => submit(t2, fan!, '/api/reservations', seat(2)), (r) => r.status === 202, 60_000);
       expect((await finished(t2, fan!.jwt, accepted.json.jobId)).state).toBe('succeeded');
     } finally {
       await t2.close();
