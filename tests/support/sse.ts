@@ -2,7 +2,7 @@
 export interface SseEvent { event: string; data: unknown; at: number }
 
 export async function readSse(url: string, token: string, opts: { onOpen?: () => void; timeoutMs?: number } = {}): Promise<{ status: number; events: SseEvent[]; comments: number }> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: AbortSignal.timeout(opts.timeoutMs ?? 170_000) });
   if (!res.headers.get('content-type')?.startsWith('text/event-stream')) return { status: res.status, events: [], comments: 0 };
   opts.onOpen?.();
   const events: SseEvent[] = [];
