@@ -6,6 +6,8 @@ import { ResponseCache } from '../platform/cache.ts';
 import { createRedis } from '../platform/redis.ts';
 import { withTimeout } from '../platform/health.ts';
 import { WaitingRoom } from '../domain/queue/queue.service.ts';
+import { LineStateFeed } from '../domain/queue/queue.broadcast.ts';
+import { QueueStreamHub } from './queue.stream.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
@@ -24,6 +26,8 @@ import type { ApiContext } from './context.ts';
 import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
+import { devRoutes } from './dev.routes.ts';
+import { defaultWebDir, webRoutes } from './web.routes.ts';
 
 export interface Api {
   apiRouters: Router[];
@@ -46,6 +50,9 @@ export function buildApi(runtime: Runtime): Api {
   const waitingRoom = WaitingRoom.fromConfig(redis, config);
   const blocking = createRedis(config.REDIS_URL, 'blocking');
   blocking.on('error', () => undefined);
+  // One subscription per process to the admission ticks' broadcasts feeds every queue stream.
+  const lineFeed = new LineStateFeed(createRedis(config.REDIS_URL, 'blocking'), config.REDIS_PREFIX);
+  const queueStream = new QueueStreamHub(waitingRoom, lineFeed, logger, (id) => queues.ensureAdmissionTicker(id));
   // One completion subscription per process, on every queue users submit to.
   const jobEvents = new JobEvents(blocking, config.REDIS_PREFIX, [...new Set(USER_JOBS.map(([, d]) => d.queue))]);
   const jobs = JobSubmitter.fromConfig(redis, config, queues, jobEvents);
@@ -57,33 +64,45 @@ export function buildApi(runtime: Runtime): Api {
   };
   outboxMetrics(metrics, em);
   const ctx: ApiContext = { config, logger, docs, auth, em, redis, cache, waitingRoom, queues, jobs, jobEvents, concert };
+  const devSignIn = config.NODE_ENV !== 'production';
 
   return {
     apiRouters: [
       rankingRoutes(ctx),
       catalogRoutes(ctx),
-      queueRoutes(docs, auth, waitingRoom, queues, concertExists),
       reservationRoutes(ctx),
       paymentRoutes(ctx),
       walletRoutes(ctx),
       jobRoutes(ctx),
       accountRoutes(ctx),
+      // Development sign-in exists only outside production (there it is a 404).
+      ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
     ],
     rootRouters: [
+      // The waiting room's hot routes, ahead of the JSON parser and the per-request ORM context.
+      Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, concertExists, queueStream, config.BODY_LIMIT)),
       docs.router(), // /openapi.json and /docs
       adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD),
+      webRoutes({ dir: config.WEB_DIR ?? defaultWebDir(), devSignIn, signInUrl: config.WEB_SIGN_IN_URL }), // / and /app/*
     ],
     cache,
     waitingRoom,
     queues,
     jobEvents,
     async start() {
+      waitingRoom.heartbeats.start(config.QUEUE_HEARTBEAT_FLUSH_MS, (err) => logger.warn({ err }, 'queue heartbeat flush failed'));
+      queueStream.start();
+      // Like the cache subscription, never block start on Redis: ioredis subscribes once it connects.
+      lineFeed.start().catch((err: Error) => logger.warn({ err: err.message }, 'queue state feed not subscribed yet'));
       await cache.start();
       await jobEvents.start();
     },
     async stop() {
       // Bounded: BullMQ's close waits for Redis, which may be the thing that is down.
       await withTimeout(jobEvents.close(), 3000).catch(() => undefined);
+      queueStream.stop();
+      lineFeed.stop();
+      await withTimeout(waitingRoom.heartbeats.stop(), 2000).catch(() => undefined);
       await cache.stop();
       await withTimeout(queues.close(), 3000).catch(() => undefined);
       blocking.disconnect();
