@@ -1,13 +1,12 @@
 // Public, cached catalog reads. Bodies are served from the response cache as serialized JSON.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { EntityManager } from '../platform/db.ts';
-import type { ResponseCache } from '../platform/cache.ts';
 import { getConcert, listConcerts, listSchedules, seatMap, withBookable, type ScheduleRow } from '../domain/catalog/catalog.service.ts';
 import { scheduleWindow } from '../domain/catalog/catalog.rules.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { SEAT_STATUSES } from '../domain/catalog/catalog.entity.ts';
-import { idParam, type ApiDocs } from './openapi.ts';
+import { idParam } from './openapi.ts';
+import type { ApiContext } from './context.ts';
 
 const concertSchema = z.object({
   id: z.number().int(), title: z.string(), artist: z.string(), description: z.string().nullable(),
@@ -25,7 +24,8 @@ const day = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YY
 
 const sendJson = (res: Response, body: string) => res.type('application/json').send(body);
 
-export function catalogRoutes(docs: ApiDocs, cache: ResponseCache, em: () => EntityManager, maxWindowDays = 366): Router {
+export function catalogRoutes({ docs, cache, em, config }: ApiContext): Router {
+  const maxWindowDays = config.CATALOG_MAX_WINDOW_DAYS;
   const r = Router();
 
   docs.route(r, {

@@ -27,6 +27,8 @@ const STATUS: Record<string, number> = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   RESERVATION_NOT_PENDING: 409,
+  RESERVATION_NOT_CONFIRMED: 409,
+  ILLEGAL_TRANSITION: 409,
   SOLD_OUT: 409,
   QUEUE_RESET: 410,
   PAYLOAD_TOO_LARGE: 413,
@@ -38,6 +40,8 @@ const STATUS: Record<string, number> = {
   CHALLENGE_INVALID: 400,
   CHALLENGE_EXPIRED: 400,
   CHALLENGE_REPLAYED: 409,
+  TOO_MANY_PENDING_JOBS: 429,
+  OVERLOADED: 503,
   DEPENDENCY_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 };
@@ -76,8 +80,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       appError = new AppError('INTERNAL_ERROR', 'internal error');
     }
     const status = statusFor(appError.code);
-    if (status === 503) res.setHeader('Retry-After', '1');
-    if (status === 429) res.setHeader('Retry-After', String(appError.details?.retryAfterSeconds ?? 1));
+    // A refusal that knows when to come back says so (details.retryAfterSeconds); other 429s and 503s: 1 s.
+    const retryAfter = appError.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    else if (status === 503 || status === 429) res.setHeader('Retry-After', '1');
     if (res.headersSent) return;
     res.status(status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },

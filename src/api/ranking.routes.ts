@@ -1,16 +1,16 @@
 // GET /api/concerts/ranking — registered before /concerts/:id so "ranking" is not read as an id.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Rankings } from '../domain/ranking/ranking.service.ts';
+import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { PERIODS, RANKING_TYPES } from '../domain/ranking/ranking.keys.ts';
-import type { ConcertView } from '../domain/catalog/catalog.service.ts';
 import { AppError } from '../platform/errors.ts';
-import type { ApiDocs } from './openapi.ts';
+import type { ApiContext } from './context.ts';
 
 const MAX_LIMIT = 50;
 
-export function rankingRoutes(docs: ApiDocs, rankings: Rankings, concert: (id: number) => Promise<ConcertView>, clock: () => Date = () => new Date()): Router {
+export function rankingRoutes({ docs, redis, config, concert }: ApiContext, clock: () => Date = () => new Date()): Router {
   const r = Router();
+  const rankings = new Rankings(redis, config.REDIS_PREFIX);
   docs.route(r, {
     method: 'get', path: '/concerts/ranking', summary: 'Most-paid concerts, or fastest sell-outs, of the current day, ISO week or month', tags: ['catalog'], security: 'public', rateLimit: 'catalog',
     query: z.object({

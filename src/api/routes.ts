@@ -11,16 +11,20 @@ import { QueueStreamHub } from './queue.stream.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
+import { JobEvents } from '../jobs/jobs.events.ts';
+import { USER_JOBS } from '../jobs/jobs.catalog.ts';
 import { requireUser, userIdOf } from './auth.ts';
 import { ApiDocs } from './openapi.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { queueRoutes } from './queue.routes.ts';
 import { jobRoutes } from './jobs.routes.ts';
 import { JobSubmitter } from './jobs.submit.ts';
-import { reservationRoutes, walletRoutes } from './reservation.routes.ts';
+import { reservationRoutes } from './reservation.routes.ts';
+import { paymentRoutes } from './payment.routes.ts';
+import { walletRoutes } from './wallet.routes.ts';
+import type { ApiContext } from './context.ts';
 import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
-import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
 import { devRoutes } from './dev.routes.ts';
 import { defaultWebDir, webRoutes } from './web.routes.ts';
@@ -36,6 +40,7 @@ export interface Api {
   waitingRoom: WaitingRoom;
   challenges: JoinChallenges;
   queues: JobQueues;
+  jobEvents: JobEvents;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -56,7 +61,9 @@ export function buildApi(runtime: Runtime): Api {
   // One subscription per process to the admission ticks' broadcasts feeds every queue stream.
   const lineFeed = new LineStateFeed(createRedis(config.REDIS_URL, 'blocking'), config.REDIS_PREFIX);
   const queueStream = new QueueStreamHub(waitingRoom, lineFeed, logger, (id) => queues.ensureAdmissionTicker(id));
-  const jobs = new JobSubmitter(queues, redis, config.REDIS_PREFIX);
+  // One completion subscription per process, on every queue users submit to.
+  const jobEvents = new JobEvents(blocking, config.REDIS_PREFIX, [...new Set(USER_JOBS.map(([, d]) => d.queue))]);
+  const jobs = JobSubmitter.fromConfig(redis, config, queues, jobEvents);
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
   const concert = async (id: number) =>
     JSON.parse(await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id)));
@@ -67,19 +74,19 @@ export function buildApi(runtime: Runtime): Api {
     secret: config.JOIN_CHALLENGE_SECRET, difficulty: config.JOIN_CHALLENGE_DIFFICULTY, ttlSeconds: config.JOIN_CHALLENGE_TTL_SECONDS, prefix: config.REDIS_PREFIX,
   });
   outboxMetrics(metrics, em);
-  const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
+  const ctx: ApiContext = { config, logger, docs, auth, em, redis, cache, waitingRoom, queues, jobs, jobEvents, concert };
   const devSignIn = config.NODE_ENV !== 'production';
-  const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
 
   return {
     apiRouters: [
-      rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
-      catalogRoutes(docs, cache, em, config.CATALOG_MAX_WINDOW_DAYS),
+      rankingRoutes(ctx),
+      catalogRoutes(ctx),
       joinChallengeRoutes(docs, auth, challenges),
-      reservationRoutes(orderDeps),
-      walletRoutes(orderDeps),
-      jobsApi.router,
-      accountRoutes(docs, auth),
+      reservationRoutes(ctx),
+      paymentRoutes(ctx),
+      walletRoutes(ctx),
+      jobRoutes(ctx),
+      accountRoutes(ctx),
       // Development sign-in exists only outside production (there it is a 404).
       ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
     ],
@@ -95,6 +102,7 @@ export function buildApi(runtime: Runtime): Api {
     challenges,
     waitingRoom,
     queues,
+    jobEvents,
     async start() {
       waitingRoom.heartbeats.start(config.QUEUE_HEARTBEAT_FLUSH_MS, (err) => logger.warn({ err }, 'queue heartbeat flush failed'));
       queueStream.start();
@@ -102,11 +110,11 @@ export function buildApi(runtime: Runtime): Api {
       lineFeed.start().catch((err: Error) => logger.warn({ err: err.message }, 'queue state feed not subscribed yet'));
       await cache.start();
       await challenges.require(config.JOIN_CHALLENGE_CONCERTS.map(Number)).catch((err: Error) => logger.warn({ err: err.message }, 'could not apply JOIN_CHALLENGE_CONCERTS'));
-      await jobsApi.start();
+      await jobEvents.start();
     },
     async stop() {
       // Bounded: BullMQ's close waits for Redis, which may be the thing that is down.
-      await withTimeout(jobsApi.close(), 3000).catch(() => undefined);
+      await withTimeout(jobEvents.close(), 3000).catch(() => undefined);
       queueStream.stop();
       lineFeed.stop();
       await withTimeout(waitingRoom.heartbeats.stop(), 2000).catch(() => undefined);
@@ -117,7 +125,7 @@ export function buildApi(runtime: Runtime): Api {
   };
 }
 
-function accountRoutes(docs: ApiDocs, auth: ReturnType<typeof requireUser>) {
+function accountRoutes({ docs, auth }: ApiContext) {
   const r = Router();
   docs.route(r, {
     method: 'get', path: '/me', summary: 'Who the bearer token says I am', tags: ['account'], security: 'user', rateLimit: 'read',

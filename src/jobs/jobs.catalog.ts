@@ -4,7 +4,10 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
 
-export const QUEUES = ['admission', 'reservations', 'payments', 'holds', 'events'] as const;
+// User jobs are isolated by kind so that nobody's flood delays anybody else's purchase: holds
+// never wait behind releases or expiries, payments never behind wallet charges. Workers start one
+// BullMQ Worker per entry (src/workers/workers.ts), so a new queue is served without other changes.
+export const QUEUES = ['admission', 'reservations', 'payments', 'charges', 'releases', 'holds', 'events'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 interface JobDef {
@@ -46,7 +49,7 @@ export const JOBS = {
     options: userJob,
   },
   'reservation.release': {
-    queue: 'reservations',
+    queue: 'releases',
     idPrefix: 'release',
     payload: z.object({ userId: positiveInt, reservationId: positiveInt }),
     options: userJob,
@@ -58,7 +61,7 @@ export const JOBS = {
     options: userJob,
   },
   'wallet.charge': {
-    queue: 'payments',
+    queue: 'charges',
     idPrefix: 'charge',
     payload: z.object({ userId: positiveInt, amount: positiveInt }),
     options: userJob,

@@ -18,12 +18,7 @@ export class JobQueues {
   constructor(connection: Redis, redisPrefix: string, opts: { tickMs: number }) {
     const prefix = bullPrefix(redisPrefix);
     this.queues = Object.fromEntries(QUEUES.map((q) => [q, new Queue(q, { connection, prefix })])) as Record<QueueName, Queue>;
-    for (const q of Object.values(this.queues)) {
-      q.on('error', () => undefined); // surfaced by the caller's awaited call
-      // Every pending ?waitMs= long-poll adds one 'closing' listener (BullMQ waitUntilFinished)
-      // and removes it when done: hundreds at once in a rush are expected, not a leak.
-      q.setMaxListeners(0);
-    }
+    for (const q of Object.values(this.queues)) q.on('error', () => undefined); // surfaced by the caller's awaited call
     this.tickMs = opts.tickMs;
   }
 
@@ -53,10 +48,10 @@ export class JobQueues {
   }
 
   /** A new id for a user job: `<prefix>-<uuid>`, so the id alone names its queue. */
-  static newUserJobId(name: JobName, idempotencyHash?: string): string {
+  static newUserJobId(name: JobName): string {
     const def = JOBS[name] as { idPrefix?: string };
     if (!def.idPrefix) throw new Error(`${name} is not a user job`);
-    return `${def.idPrefix}-${idempotencyHash ?? randomUUID()}`;
+    return `${def.idPrefix}-${randomUUID()}`;
   }
 
   /** The user job with this id, if it exists (and was not yet removed by retention). */

@@ -113,6 +113,15 @@ const envSchema = z
     WALLET_MAX_CHARGE: int(1_000_000, 1),
     WALLET_MAX_BALANCE: int(10_000_000, 1),
     JOB_WAIT_MAX_MS: int(30_000, 0),
+    // Unfinished jobs a user may have at once (0 = no cap); more are refused with 429 before enqueueing.
+    MAX_PENDING_JOBS_PER_USER: int(2, 0),
+    // Wallet charges a user may submit per minute (0 = no limit).
+    WALLET_CHARGES_PER_MINUTE: int(10, 0),
+    // Load shedding: a queue whose backlog would take longer than this to drain at its measured
+    // completion rate refuses new submits with 503 OVERLOADED (unset = HOLD_TTL_SECONDS: a hold or
+    // payment served later than that is useless). A backlog up to OVERLOAD_MIN_BACKLOG is always accepted.
+    OVERLOAD_BACKLOG_SECONDS: z.coerce.number().int().min(1).optional(),
+    OVERLOAD_MIN_BACKLOG: int(100, 0),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
     TRUST_PROXY: trustProxy,
     // The fans' pages: where the built bundle is (default dist/web), and the identity provider's

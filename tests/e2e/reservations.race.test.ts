@@ -16,7 +16,8 @@ let workers: WorkerProcess[];
 const users = userIdSource();
 
 beforeAll(async () => {
-  const env = testEnv({ QUEUE_MAX_ACTIVE: '1000', WORKER_CONCURRENCY: '16', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  // The per-user caps are off here: these tests race one user's parallel jobs on purpose.
+  const env = testEnv({ QUEUE_MAX_ACTIVE: '1000', WORKER_CONCURRENCY: '16', MAX_PENDING_JOBS_PER_USER: '0', WALLET_CHARGES_PER_MINUTE: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
   t = await startTestApi(env);
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
 });

@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { TestApi } from './app.ts';
 import { api } from './http.ts';
+import { jobViewSchema } from '../../src/jobs/jobs.results.ts';
 
 export interface Fan { userId: number; jwt: string; queueToken: string }
 
@@ -21,12 +22,13 @@ export async function submit(t: TestApi, fan: Fan, path: string, body: unknown, 
   return api(t.url, path, { method: 'POST', token: fan.jwt, json: body, headers: { 'x-queue-token': fan.queueToken, ...headers } });
 }
 
-/** Polls a job until it ends (long-polling with waitMs) and returns its final view. */
+/** Polls a job until it ends (long-polling with waitMs) and returns its final view, checked against the job's result schema. */
 export async function finished(t: TestApi, jwt: string, jobId: string, deadlineMs = 60_000) {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const res = await api(t.url, `/api/jobs/${jobId}?waitMs=5000`, { token: jwt });
     expect(res.status).toBe(200);
+    jobViewSchema.parse(res.json);
     if (res.json.state === 'succeeded' || res.json.state === 'failed') return res.json;
     if (Date.now() > end) throw new Error(`job ${jobId} did not finish: ${JSON.stringify(res.json)}`);
   }
