@@ -1,5 +1,5 @@
 // Composition of the API: the services every router shares, and the routers in mount order.
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Runtime } from '../platform/runtime.ts';
 import { ResponseCache } from '../platform/cache.ts';
@@ -9,7 +9,7 @@ import { WaitingRoom } from '../domain/queue/queue.service.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
-import { requireUser, userIdOf } from './auth.ts';
+import { requireAdmin, requireUser, userIdOf } from './auth.ts';
 import { ApiDocs } from './openapi.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { queueRoutes } from './queue.routes.ts';
@@ -20,6 +20,11 @@ import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
 import { Rankings } from '../domain/ranking/ranking.service.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
+import { historyRoutes } from './history.routes.ts';
+import { organizerRoutes } from './organizer.routes.ts';
+import { organizerPageRoutes } from './organizer.page.ts';
+import { funnelMetrics } from './organizer.metrics.ts';
+import { Funnels } from '../domain/organizer/organizer.funnel.ts';
 
 export interface Api {
   apiRouters: Router[];
@@ -49,6 +54,8 @@ export function buildApi(runtime: Runtime): Api {
     await concert(id);
   };
   outboxMetrics(metrics, em);
+  const funnels = new Funnels(em, redis, config.REDIS_PREFIX);
+  funnelMetrics(metrics, funnels);
   const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
   const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
 
@@ -61,9 +68,13 @@ export function buildApi(runtime: Runtime): Api {
       walletRoutes(orderDeps),
       jobsApi.router,
       accountRoutes(docs, auth),
+      historyRoutes(docs, auth, em),
+      organizerRoutes({ docs, auth, admin: requireAdmin, em, cache, funnels, defaultMaxSeatsPerUser: config.MAX_SEATS_PER_USER }),
     ],
     rootRouters: [
       docs.router(), // /openapi.json and /docs
+      adminGate(auth, config.ADMIN_BODY_LIMIT),
+      organizerPageRoutes(),
       adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD),
     ],
     cache,
@@ -81,6 +92,17 @@ export function buildApi(runtime: Runtime): Api {
       blocking.disconnect();
     },
   };
+}
+
+/**
+ * Everything under /api/admin is checked for the admin role before its body is read, and only
+ * then parsed with the larger ADMIN_BODY_LIMIT (a 1,000-seat map is ~30 kB; a fan's 16 kB limit
+ * stays as it is). The JSON parser mounted later for /api skips a body already parsed.
+ */
+function adminGate(auth: ReturnType<typeof requireUser>, bodyLimit: string): Router {
+  const r = Router();
+  r.use('/api/admin', auth, requireAdmin, express.json({ limit: bodyLimit }));
+  return r;
 }
 
 function accountRoutes(docs: ApiDocs, auth: ReturnType<typeof requireUser>) {

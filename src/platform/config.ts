@@ -32,6 +32,8 @@ const schema = z
     ADMIN_USER: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').optional(),
     BODY_LIMIT: z.string().default('16kb'),
+    // The organizer API's bodies (a schedule with its whole seat map: 1,000 explicit seats ~30 kB).
+    ADMIN_BODY_LIMIT: z.string().default('1mb'),
     QUEUE_MAX_ACTIVE: int(100, 1),
     QUEUE_TICK_MS: int(1000, 50),
     QUEUE_ACTIVE_TTL_SECONDS: int(600, 1),
