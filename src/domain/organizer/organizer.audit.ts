@@ -16,6 +16,7 @@ export const AdminAudit = defineEntity({
     targetId: p.string().length(64),
     beforeJson: p.text().nullable(),
     afterJson: p.text().nullable(),
+    requestId: p.string().length(100).nullable(),
     createdAt: p.datetime(3).onCreate(() => new Date()),
   },
 });
@@ -33,6 +34,21 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   at: Date;
+}
+
+/**
+ * Adds one row in its own statement, at most once per `requestId` (a job id): for actions whose
+ * use case commits its own transactions (a refund, a cancellation), recorded after they succeed.
+ * If the job dies between the two, its retry finds the change already made (the use cases are
+ * idempotent) and records it then.
+ */
+export async function recordAdminActionOnce(em: EntityManager, e: AuditEntry, requestId: string): Promise<void> {
+  await em.getConnection().execute(
+    `insert ignore into admin_audit (actor_id, action, target_type, target_id, before_json, after_json, request_id, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [e.actorId, e.action, e.target.type, String(e.target.id), e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after), requestId, e.at],
+  );
 }
 
 export interface AuditView {
