@@ -199,3 +199,30 @@ describe('audit log', () => {
     expect((await api(a.url, '/api/admin/audit?limit=0', { token: admin })).json.error.details.field).toBe('limit');
   });
 });
+
+describe('concurrent admin writes', () => {
+  it('20 parallel edits of one concert serialise: the audit chain links each before to the previous after', async () => {
+    const c = await newConcert();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      api(a.url, `/api/admin/concerts/${c.id}`, { method: 'PATCH', token: admin, json: { durationMinutes: 200 + i } })));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const log = (await api(a.url, `/api/admin/audit?targetType=concert&targetId=${c.id}&action=concert.update&limit=100`, { token: admin })).json.items.reverse();
+    expect(log).toHaveLength(20);
+    expect(log[0].before.durationMinutes).toBe(110);
+    for (let i = 1; i < log.length; i++) expect(log[i].before).toEqual(log[i - 1].after);
+    const final = (await api(a.url, `/api/concerts/${c.id}`)).json.durationMinutes;
+    expect(final).toBe(log[19].after.durationMinutes);
+    expect(new Set(log.map((e: { after: { durationMinutes: number } }) => e.after.durationMinutes)).size).toBe(20);
+  });
+
+  it('10 schedules of one concert created in parallel all land, each with all its seats', async () => {
+    const c = await newConcert();
+    const results = await Promise.all(Array.from({ length: 10 }, () =>
+      post(a, `/api/admin/concerts/${c.id}/schedules`, scheduleBody({ tiers: [{ from: 1, to: 200, price: 5000 }] }))));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
+    const rows = await a.rt.orm.em.fork().getConnection().execute<{ schedule_id: number; n: number }[]>(
+      'select s.schedule_id, count(*) as n from seats s join schedules sc on sc.id = s.schedule_id where sc.concert_id = ? group by s.schedule_id', [c.id],
+    );
+    expect(rows.map((r) => Number(r.n))).toEqual(Array(10).fill(200));
+  });
+});
