@@ -10,6 +10,7 @@ import { MAX_SEATS_PER_SCHEDULE } from '../domain/catalog/catalog.seatmap.ts';
 import { addSchedule, editConcert, organizeConcert, type Actor } from '../domain/organizer/organizer.service.ts';
 import { AUDIT_ACTIONS, listAdminActions } from '../domain/organizer/organizer.audit.ts';
 import type { Funnels } from '../domain/organizer/organizer.funnel.ts';
+import { switchSale, type SaleSwitch } from '../domain/organizer/organizer.sales.ts';
 import { userIdOf } from './auth.ts';
 import { idParam, type ApiDocs } from './openapi.ts';
 import { concertSchema } from './catalog.routes.ts';
@@ -57,6 +58,10 @@ export interface OrganizerRouteDeps {
   cache: ResponseCache;
   funnels: Funnels;
   defaultMaxSeatsPerUser: number;
+  /** The waiting room's switch that stops and restarts admission. */
+  sales: SaleSwitch;
+  /** Restarts a line's admission ticks (after resume). */
+  ensureTicker: (concertId: number) => Promise<unknown>;
 }
 
 const actor = (req: Parameters<RequestHandler>[0]): Actor => ({ actorId: userIdOf(req), now: new Date() });
@@ -125,6 +130,22 @@ export function organizerRoutes(d: OrganizerRouteDeps): Router {
     await getConcert(em(), params.id);
     res.json(await d.funnels.of(params.id));
   });
+
+  for (const paused of [true, false]) {
+    docs.route(r, {
+      method: 'post', path: `/admin/concerts/:id/${paused ? 'pause' : 'resume'}`, tags, security: 'admin',
+      summary: paused
+        ? 'Pause a sale: admission stops, fans keep their places and are told PAUSED'
+        : 'Resume a paused sale: admission restarts in line order',
+      params: z.object({ id: idParam }),
+      responses: { 200: { description: 'the sale\'s switch now', schema: z.object({ concertId: z.number().int(), paused: z.boolean() }) } },
+    }, guard, async (req, res, { params }) => {
+      const state = await switchSale(em, d.sales, actor(req), params.id, paused);
+      // A resumed line needs its admission ticks running again.
+      if (!paused) await d.ensureTicker(params.id);
+      res.json(state);
+    });
+  }
 
   return r;
 }

@@ -6,6 +6,8 @@ import { ResponseCache } from '../platform/cache.ts';
 import { createRedis } from '../platform/redis.ts';
 import { withTimeout } from '../platform/health.ts';
 import { WaitingRoom } from '../domain/queue/queue.service.ts';
+import { LineStateFeed } from '../domain/queue/queue.broadcast.ts';
+import { QueueStreamHub } from './queue.stream.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
@@ -25,6 +27,8 @@ import { organizerRoutes } from './organizer.routes.ts';
 import { organizerPageRoutes } from './organizer.page.ts';
 import { funnelMetrics } from './organizer.metrics.ts';
 import { Funnels } from '../domain/organizer/organizer.funnel.ts';
+import { devRoutes } from './dev.routes.ts';
+import { defaultWebDir, webRoutes } from './web.routes.ts';
 
 export interface Api {
   apiRouters: Router[];
@@ -46,6 +50,9 @@ export function buildApi(runtime: Runtime): Api {
   const waitingRoom = WaitingRoom.fromConfig(redis, config);
   const blocking = createRedis(config.REDIS_URL, 'blocking');
   blocking.on('error', () => undefined);
+  // One subscription per process to the admission ticks' broadcasts feeds every queue stream.
+  const lineFeed = new LineStateFeed(createRedis(config.REDIS_URL, 'blocking'), config.REDIS_PREFIX);
+  const queueStream = new QueueStreamHub(waitingRoom, lineFeed, logger, (id) => queues.ensureAdmissionTicker(id));
   const jobs = new JobSubmitter(queues, redis, config.REDIS_PREFIX);
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
   const concert = async (id: number) =>
@@ -57,36 +64,51 @@ export function buildApi(runtime: Runtime): Api {
   const funnels = new Funnels(em, redis, config.REDIS_PREFIX);
   funnelMetrics(metrics, funnels);
   const orderDeps = { docs, auth, room: waitingRoom, jobs, em, maxCharge: config.WALLET_MAX_CHARGE };
+  const devSignIn = config.NODE_ENV !== 'production';
   const jobsApi = jobRoutes(docs, auth, queues, blocking, config.REDIS_PREFIX, config.JOB_WAIT_MAX_MS, logger);
 
   return {
     apiRouters: [
       rankingRoutes(docs, new Rankings(redis, config.REDIS_PREFIX), concert),
       catalogRoutes(docs, cache, em),
-      queueRoutes(docs, auth, waitingRoom, queues, concertExists),
       reservationRoutes(orderDeps),
       walletRoutes(orderDeps),
       jobsApi.router,
       accountRoutes(docs, auth),
       historyRoutes(docs, auth, em),
-      organizerRoutes({ docs, auth, admin: requireAdmin, em, cache, funnels, defaultMaxSeatsPerUser: config.MAX_SEATS_PER_USER }),
+      organizerRoutes({
+        docs, auth, admin: requireAdmin, em, cache, funnels, defaultMaxSeatsPerUser: config.MAX_SEATS_PER_USER,
+        sales: waitingRoom, ensureTicker: (id) => queues.ensureAdmissionTicker(id),
+      }),
+      // Development sign-in exists only outside production (there it is a 404).
+      ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
     ],
     rootRouters: [
+      // The waiting room's hot routes, ahead of the JSON parser and the per-request ORM context.
+      Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, concertExists, queueStream, config.BODY_LIMIT)),
       docs.router(), // /openapi.json and /docs
       adminGate(auth, config.ADMIN_BODY_LIMIT),
       organizerPageRoutes(),
       adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD),
+      webRoutes({ dir: config.WEB_DIR ?? defaultWebDir(), devSignIn, signInUrl: config.WEB_SIGN_IN_URL }), // / and /app/*
     ],
     cache,
     waitingRoom,
     queues,
     async start() {
+      waitingRoom.heartbeats.start(config.QUEUE_HEARTBEAT_FLUSH_MS, (err) => logger.warn({ err }, 'queue heartbeat flush failed'));
+      queueStream.start();
+      // Like the cache subscription, never block start on Redis: ioredis subscribes once it connects.
+      lineFeed.start().catch((err: Error) => logger.warn({ err: err.message }, 'queue state feed not subscribed yet'));
       await cache.start();
       await jobsApi.start();
     },
     async stop() {
       // Bounded: BullMQ's close waits for Redis, which may be the thing that is down.
       await withTimeout(jobsApi.close(), 3000).catch(() => undefined);
+      queueStream.stop();
+      lineFeed.stop();
+      await withTimeout(waitingRoom.heartbeats.stop(), 2000).catch(() => undefined);
       await cache.stop();
       await withTimeout(queues.close(), 3000).catch(() => undefined);
       blocking.disconnect();

@@ -4,8 +4,8 @@
 //   joined     places ever made in the line (the waiting room's arrival counter; a fan whose place
 //              ended and who joins again counts again)
 //   waiting    places in line now
-//   admitted   admissions ever made (entries ever added to the concert's admission stream, which
-//              the admission script appends to atomically with each admission)
+//   admitted   admissions ever made (the line's `admitted` total, which the admission script
+//              increments atomically with each admission)
 //   active     admitted fans whose slot has not ended
 //   abandoned  places that left the line before admission (stopped polling or left):
 //              joined - waiting - admitted
@@ -37,21 +37,11 @@ interface QueueCounts { joined: number; waiting: number; admitted: number; activ
 /** One round trip for all of a concert's queue counts. */
 export async function queueCounts(redis: Redis, prefix: string, concertId: number, now: number): Promise<QueueCounts> {
   const k = queueKeys(prefix, concertId);
-  const res = await redis.pipeline().get(k.seq).zcard(k.waiting).zcount(k.active, `(${now}`, '+inf').xinfo('STREAM', k.events).exec();
-  const [[seqErr, seq], [, waiting], [, active], [streamErr, stream]] = res as [[Error | null, unknown], [Error | null, unknown], [Error | null, unknown], [Error | null, unknown]];
-  if (seqErr) throw seqErr;
-  return { joined: Number(seq ?? 0), waiting: Number(waiting), active: Number(active), admitted: streamErr ? 0 : entriesAdded(stream) };
-}
-
-/** XINFO STREAM's entries-added (Redis >= 7.0), as a flat RESP2 array or a RESP3 map. */
-function entriesAdded(info: unknown): number {
-  if (Array.isArray(info)) {
-    const i = info.indexOf('entries-added');
-    return i >= 0 ? Number(info[i + 1]) : 0;
-  }
-  if (info instanceof Map) return Number(info.get('entries-added') ?? 0);
-  if (info && typeof info === 'object') return Number((info as Record<string, unknown>)['entries-added'] ?? 0);
-  return 0;
+  const res = await redis.pipeline().get(k.seq).zcard(k.waiting).zcount(k.active, `(${now}`, '+inf').hget(k.meta, 'admitted').exec();
+  const failed = res?.find(([err]) => err);
+  if (!res || failed) throw failed?.[0] ?? new Error('queue counts: no reply');
+  const [seq, waiting, active, admitted] = res.map(([, v]) => Number(v ?? 0)) as [number, number, number, number];
+  return { joined: seq, waiting, active, admitted };
 }
 
 type Counted = { concert_id: number; status: string; n: number | string }[];
