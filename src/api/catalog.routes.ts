@@ -3,16 +3,17 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { getConcert, listConcerts, listSchedules, seatMap, withBookable, type ScheduleRow } from '../domain/catalog/catalog.service.ts';
 import { scheduleWindow } from '../domain/catalog/catalog.rules.ts';
-import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
+import { CATALOG_CACHE, catalogKeys, catalogTags } from '../domain/catalog/catalog.cache.ts';
 import { SEAT_STATUSES } from '../domain/catalog/catalog.entity.ts';
 import { idParam } from './openapi.ts';
 import type { ApiContext } from './context.ts';
 
-const concertSchema = z.object({
+export const concertSchema = z.object({
   id: z.number().int(), title: z.string(), artist: z.string(), description: z.string().nullable(),
   posterImageUrl: z.string().nullable(), durationMinutes: z.number().int(),
+  saleOpensAt: z.string().nullable().describe('announced opening of the sale (ISO-8601), null when open'),
 });
-const scheduleSchema = z.object({
+export const scheduleSchema = z.object({
   id: z.number().int(), concertId: z.number().int(), performanceAt: z.string(), bookingOpenAt: z.string(), bookingCloseAt: z.string(),
   maxSeatsPerUser: z.number().int(), seatCount: z.number().int(), status: z.string(), bookable: z.boolean(),
 });
@@ -56,7 +57,7 @@ export function catalogRoutes({ docs, cache, em, config }: ApiContext): Router {
     const { from, to } = scheduleWindow(query.from, query.to, new Date(), maxWindowDays);
     const body = await cache.get(
       'schedules', catalogKeys.schedules(params.id, from.toISOString(), to.toISOString()), CATALOG_CACHE.schedules,
-      () => listSchedules(em(), params.id, { from, to }),
+      () => listSchedules(em(), params.id, { from, to }), [catalogTags.schedules(params.id)],
     );
     const views = withBookable(JSON.parse(body) as ScheduleRow[], new Date());
     res.json(query.all === 'true' ? views : views.filter((s) => s.bookable));

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { parseInput } from './validate.ts';
 import type { RateLimitClass } from './rate-limit.ts';
 
-type Method = 'get' | 'post' | 'delete';
-export type Security = 'user' | 'user+queue' | 'public';
+type Method = 'get' | 'post' | 'patch' | 'delete';
+/** `admin`: a bearer token whose roles claim has `admin` (the organizer API). */
+export type Security = 'user' | 'user+queue' | 'admin' | 'public';
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   method: Method;
@@ -84,7 +85,7 @@ export class ApiDocs {
     const op: Record<string, unknown> = { summary: spec.summary, tags: spec.tags, parameters, responses };
     if (spec.rateLimit) op['x-rate-limit'] = spec.rateLimit;
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: z.toJSONSchema(spec.body, { io: 'input', unrepresentable: 'any' }) } } };
-    if (spec.security !== 'public') op.security = spec.security === 'user' ? [{ bearer: [] }] : [{ bearer: [], queueToken: [] }];
+    if (spec.security !== 'public') op.security = spec.security === 'user' ? [{ bearer: [] }] : spec.security === 'admin' ? [{ bearer: ['admin'] }] : [{ bearer: [], queueToken: [] }];
     this.operations.push({ path: `/api${spec.path.replace(/:(\w+)/g, '{$1}')}`, method: spec.method, op });
   }
 

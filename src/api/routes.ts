@@ -1,5 +1,5 @@
 // Composition of the API: the services every router shares, and the routers in mount order.
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Runtime } from '../platform/runtime.ts';
 import { ResponseCache } from '../platform/cache.ts';
@@ -13,7 +13,7 @@ import { CATALOG_CACHE, catalogKeys } from '../domain/catalog/catalog.cache.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
 import { JobEvents } from '../jobs/jobs.events.ts';
 import { USER_JOBS } from '../jobs/jobs.catalog.ts';
-import { requireUser, userIdOf } from './auth.ts';
+import { requireAdmin, requireUser, userIdOf } from './auth.ts';
 import { ApiDocs } from './openapi.ts';
 import { catalogRoutes } from './catalog.routes.ts';
 import { queueRoutes } from './queue.routes.ts';
@@ -26,6 +26,11 @@ import type { ApiContext } from './context.ts';
 import { adminRoutes } from './admin.ts';
 import { rankingRoutes } from './ranking.routes.ts';
 import { outboxMetrics } from './outbox.metrics.ts';
+import { historyRoutes } from './history.routes.ts';
+import { organizerRoutes } from './organizer.routes.ts';
+import { organizerPageRoutes } from './organizer.page.ts';
+import { funnelMetrics } from './organizer.metrics.ts';
+import { Funnels } from '../domain/organizer/organizer.funnel.ts';
 import { devRoutes } from './dev.routes.ts';
 import { defaultWebDir, webRoutes } from './web.routes.ts';
 import { RateLimits } from './rate-limit.ts';
@@ -74,6 +79,8 @@ export function buildApi(runtime: Runtime): Api {
     secret: config.JOIN_CHALLENGE_SECRET, difficulty: config.JOIN_CHALLENGE_DIFFICULTY, ttlSeconds: config.JOIN_CHALLENGE_TTL_SECONDS, prefix: config.REDIS_PREFIX,
   });
   outboxMetrics(metrics, em);
+  const funnels = new Funnels(em, redis, config.REDIS_PREFIX);
+  funnelMetrics(metrics, funnels);
   const ctx: ApiContext = { config, logger, docs, auth, em, redis, cache, waitingRoom, queues, jobs, jobEvents, concert };
   const devSignIn = config.NODE_ENV !== 'production';
 
@@ -87,6 +94,11 @@ export function buildApi(runtime: Runtime): Api {
       walletRoutes(ctx),
       jobRoutes(ctx),
       accountRoutes(ctx),
+      historyRoutes(docs, auth, em),
+      organizerRoutes({
+        docs, auth, admin: requireAdmin, em, cache, funnels, defaultMaxSeatsPerUser: config.MAX_SEATS_PER_USER,
+        sales: waitingRoom, ensureTicker: (id) => queues.ensureAdmissionTicker(id),
+      }),
       // Development sign-in exists only outside production (there it is a 404).
       ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
     ],
@@ -94,6 +106,8 @@ export function buildApi(runtime: Runtime): Api {
       // The waiting room's hot routes, ahead of the JSON parser and the per-request ORM context.
       Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, concertExists, queueStream, config.BODY_LIMIT, joinChallengeCheck(challenges))),
       docs.router(), // /openapi.json and /docs
+      adminGate(auth, config.ADMIN_BODY_LIMIT),
+      organizerPageRoutes(),
       adminRoutes(Object.values(queues.queues), config.ADMIN_USER, config.ADMIN_PASSWORD, limits.adminLogin()),
       webRoutes({ dir: config.WEB_DIR ?? defaultWebDir(), devSignIn, signInUrl: config.WEB_SIGN_IN_URL }), // / and /app/*
     ],
@@ -123,6 +137,17 @@ export function buildApi(runtime: Runtime): Api {
       blocking.disconnect();
     },
   };
+}
+
+/**
+ * Everything under /api/admin is checked for the admin role before its body is read, and only
+ * then parsed with the larger ADMIN_BODY_LIMIT (a 1,000-seat map is ~30 kB; a fan's 16 kB limit
+ * stays as it is). The JSON parser mounted later for /api skips a body already parsed.
+ */
+function adminGate(auth: ReturnType<typeof requireUser>, bodyLimit: string): Router {
+  const r = Router();
+  r.use('/api/admin', auth, requireAdmin, express.json({ limit: bodyLimit }));
+  return r;
 }
 
 function accountRoutes({ docs, auth }: ApiContext) {

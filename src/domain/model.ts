@@ -6,13 +6,16 @@ import { Wallet, WalletLedger } from './wallet/wallet.entity.ts';
 import { Reservation, ReservationSeat, SeatQuota } from './reservation/reservation.entity.ts';
 import { Payment } from './payment/payment.entity.ts';
 import { OutboxEvent } from './events/outbox.entity.ts';
+import { AdminAudit } from './organizer/organizer.audit.ts';
 import { Migration20261127000100Catalog } from '../migrations/Migration20261127000100Catalog.ts';
 import { Migration20261127000200Reservations } from '../migrations/Migration20261127000200Reservations.ts';
+import { Migration20261129090000Organizer } from '../migrations/Migration20261129090000Organizer.ts';
 
 export const ormModel: OrmModel = {
-  entities: [Concert, Schedule, Seat, Wallet, WalletLedger, Reservation, ReservationSeat, SeatQuota, Payment, OutboxEvent],
+  entities: [Concert, Schedule, Seat, Wallet, WalletLedger, Reservation, ReservationSeat, SeatQuota, Payment, OutboxEvent, AdminAudit],
   migrations: [
     { name: 'Migration20261127000100Catalog', class: Migration20261127000100Catalog },
     { name: 'Migration20261127000200Reservations', class: Migration20261127000200Reservations },
+    { name: 'Migration20261129090000Organizer', class: Migration20261129090000Organizer },
   ],
 };

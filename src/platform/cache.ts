@@ -87,7 +87,12 @@ export class ResponseCache {
     this.subscriber?.disconnect();
   }
 
-  async get(cache: string, key: string, opts: CacheOptions, load: () => Promise<unknown>): Promise<string> {
+  /**
+   * The cached body of `key`, loading it on a miss. `tags` name groups of keys that can be dropped
+   * together with invalidateTag() when their exact keys are not known to the writer (a concert's
+   * schedule lists, cached per requested date range).
+   */
+  async get(cache: string, key: string, opts: CacheOptions, load: () => Promise<unknown>, tags: string[] = []): Promise<string> {
     const local = this.l1.get(key);
     if (local !== undefined) {
       this.hits.inc({ cache, level: 'l1' });
@@ -95,7 +100,7 @@ export class ResponseCache {
     }
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.fetch(cache, key, opts, load).finally(() => this.inflight.delete(key));
+      pending = this.fetch(cache, key, opts, load, tags).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return unwrap(await pending);
@@ -106,7 +111,7 @@ export class ResponseCache {
     return { entries: this.l1.size, bytes: this.l1.calculatedSize };
   }
 
-  private async fetch(cache: string, key: string, opts: CacheOptions, load: () => Promise<unknown>): Promise<string> {
+  private async fetch(cache: string, key: string, opts: CacheOptions, load: () => Promise<unknown>, tags: string[]): Promise<string> {
     const valueKey = `${this.prefix}:cache:${key}`;
     const lockKey = `${valueKey}:loading`;
     for (let attempt = 0; ; attempt++) {
@@ -121,6 +126,9 @@ export class ResponseCache {
       if (gotLock || attempt >= 40) {
         try {
           this.loads.inc({ cache });
+          // Tagged before loading: an invalidateTag() that misses this key ran before this load
+          // read the database, so the value loaded is already fresh.
+          if (tags.length) await this.tagKey(key, tags, opts.ttlMs);
           let body: string;
           let ttlMs = opts.ttlMs;
           try {
@@ -145,8 +153,25 @@ export class ResponseCache {
     this.l1.set(key, body, { ttl: Math.min(opts.l1TtlMs, opts.ttlMs) });
   }
 
+  private async tagKey(key: string, tags: string[], ttlMs: number): Promise<void> {
+    const tx = this.redis.multi();
+    for (const tag of tags) tx.sadd(this.tagSet(tag), key).pexpire(this.tagSet(tag), ttlMs + 60_000);
+    await tx.exec();
+  }
+
+  private tagSet(tag: string): string {
+    return `${this.prefix}:cache-tag:${tag}`;
+  }
+
+  /** Drops every key loaded with `tag` (see get()), everywhere, like invalidate(). */
+  async invalidateTag(tag: string, ...alsoKeys: string[]): Promise<void> {
+    const members = await this.redis.smembers(this.tagSet(tag));
+    await this.invalidate(...members, ...alsoKeys);
+  }
+
   /** Drops keys everywhere: Redis values, the L1 of every process, and any racing load's result. One round trip. */
   async invalidate(...keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
     const tx = this.redis.multi();
     for (const key of keys) {
       const valueKey = `${this.prefix}:cache:${key}`;

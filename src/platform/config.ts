@@ -75,6 +75,8 @@ const envSchema = z
     // The JWT claim that lists the caller's roles (array or space-separated string); `admin` opens /api/admin.
     JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
     BODY_LIMIT: z.string().default('16kb'),
+    // The organizer API's bodies (a schedule with its whole seat map: 1,000 explicit seats ~30 kB).
+    ADMIN_BODY_LIMIT: z.string().default('1mb'),
     QUEUE_MAX_ACTIVE: int(100, 1),
     QUEUE_TICK_MS: int(1000, 50),
     QUEUE_ACTIVE_TTL_SECONDS: int(600, 1),

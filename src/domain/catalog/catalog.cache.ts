@@ -19,6 +19,17 @@ export const catalogKeys = {
   seats: (scheduleId: number, status?: SeatStatus) => `seats:${scheduleId}:${status ?? 'all'}`,
 };
 
+/** Tags (see ResponseCache.get) of cached bodies whose exact keys a writer cannot list. */
+export const catalogTags = {
+  /** Every cached schedule list of a concert, whatever date range was asked for. */
+  schedules: (concertId: number) => `schedules:${concertId}`,
+};
+
+/** Called after a transaction that changed a concert or its schedules has committed. */
+export async function invalidateConcert(cache: ResponseCache, concertId: number): Promise<void> {
+  await cache.invalidateTag(catalogTags.schedules(concertId), catalogKeys.concertList(), catalogKeys.concertDetail(concertId));
+}
+
 /** Called after a transaction that changed seats of these schedules has committed. */
 export async function invalidateSeatMaps(cache: ResponseCache, scheduleIds: Iterable<number>): Promise<void> {
   const keys = [...new Set(scheduleIds)].flatMap((id) => [catalogKeys.seats(id), ...SEAT_STATUSES.map((st) => catalogKeys.seats(id, st))]);

@@ -15,6 +15,8 @@ export const Concert = defineEntity({
     description: p.text().nullable(),
     posterImageUrl: p.string().length(500).nullable(),
     durationMinutes: p.integer(),
+    /** The announced opening of the sale (the waiting room's pre-queue ends then); null: open now. */
+    saleOpensAt: p.datetime(3).nullable(),
     createdAt: p.datetime(3).onCreate(() => new Date()),
     updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -4,7 +4,7 @@ import { Concert, Schedule, Seat, type IConcert, type ScheduleStatus, type SeatS
 import { ConcertNotFoundError, ScheduleNotFoundError } from './catalog.errors.ts';
 import { isBookable } from './catalog.rules.ts';
 
-export interface ConcertView { id: number; title: string; artist: string; description: string | null; posterImageUrl: string | null; durationMinutes: number }
+export interface ConcertView { id: number; title: string; artist: string; description: string | null; posterImageUrl: string | null; durationMinutes: number; saleOpensAt: string | null }
 export interface ScheduleRow {
   id: number; concertId: number; performanceAt: string; bookingOpenAt: string; bookingCloseAt: string;
   maxSeatsPerUser: number; seatCount: number; status: ScheduleStatus;
@@ -12,8 +12,9 @@ export interface ScheduleRow {
 export interface ScheduleView extends ScheduleRow { bookable: boolean }
 export interface SeatView { seatNumber: number; price: number; status: SeatStatus }
 
-const concertView = (c: IConcert): ConcertView => ({
+export const concertView = (c: IConcert): ConcertView => ({
   id: c.id, title: c.title, artist: c.artist, description: c.description ?? null, posterImageUrl: c.posterImageUrl ?? null, durationMinutes: c.durationMinutes,
+  saleOpensAt: c.saleOpensAt ? c.saleOpensAt.toISOString() : null,
 });
 
 export async function listConcerts(em: EntityManager): Promise<ConcertView[]> {

@@ -11,7 +11,7 @@
 -- KEYS[4] activeSeen  ZSET userId -> last request (ms)
 -- KEYS[5] activeSeq   HASH userId -> seq of the admitted place
 -- KEYS[6] seq         STRING arrival counter
--- KEYS[7] meta        HASH epoch, paused, soldOut, allHeld, rate, at, allowance, ceiling, sweep (HSCAN cursor)
+-- KEYS[7] meta        HASH epoch, paused, soldOut, allHeld, rate, at, allowance, ceiling, sweep (HSCAN cursor), admitted (total)
 -- KEYS[8] events      STREAM of events not yet relayed to Kafka
 -- ARGV[1]  now (ms)
 -- ARGV[2]  ceiling: most fans ACTIVE at once (maxActive, and the inventory cap)
@@ -97,6 +97,8 @@ if free > 0 and hadDemand then
     redis.call('XADD', KEYS[8], '*', 'type', 'admitted', 'concertId', ARGV[9], 'userId', u, 'activeUntil', untilMs, 'occurredAt', now)
     admitted = admitted + 1
   end
+  -- Admissions ever made, for the organizer's funnel (the stream above is trimmed as it is relayed).
+  if admitted > 0 then redis.call('HINCRBY', KEYS[7], 'admitted', admitted) end
 end
 if rateCap > 0 then redis.call('HSET', KEYS[7], 'allowance', tostring(allowance - admitted)) end
 
