@@ -1,13 +1,12 @@
 // A fan's own history: reservations and wallet ledger, newest first, paginated. Reads only; the
 // caller sees nothing but their own rows (the user id comes from the token, never the request).
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import type { EntityManager } from '../platform/db.ts';
 import { listMyReservations } from '../domain/reservation/reservation.history.ts';
 import { listMyLedger } from '../domain/wallet/wallet.ledger.ts';
 import { RESERVATION_STATUSES } from '../domain/reservation/reservation.entity.ts';
 import { userIdOf } from './auth.ts';
-import type { ApiDocs } from './openapi.ts';
+import type { ApiContext } from './context.ts';
 import { DEFAULT_PAGE_SIZE, pageOf, pageQuery } from './pagination.ts';
 
 const reservationSchema = z.object({
@@ -20,7 +19,7 @@ const ledgerSchema = z.object({
   kind: z.string(), reference: z.string(), createdAt: z.string(),
 });
 
-export function historyRoutes(docs: ApiDocs, auth: RequestHandler, em: () => EntityManager): Router {
+export function historyRoutes({ docs, auth, em }: ApiContext): Router {
   const r = Router();
   docs.route(r, {
     method: 'get', path: '/reservations', summary: 'My reservations, newest first (paginated)', tags: ['reservations'], security: 'user',

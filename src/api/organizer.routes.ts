@@ -1,18 +1,20 @@
 // The organizer and operator API under /api/admin: every route needs a bearer token with the
 // `admin` role (401 without a token, 403 without the role), every change is written to the
 // append-only audit log in its own transaction, and every catalog change invalidates the caches.
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { EntityManager } from '../platform/db.ts';
-import type { ResponseCache } from '../platform/cache.ts';
 import { getConcert } from '../domain/catalog/catalog.service.ts';
 import { MAX_SEATS_PER_SCHEDULE } from '../domain/catalog/catalog.seatmap.ts';
 import { addSchedule, editConcert, organizeConcert, type Actor } from '../domain/organizer/organizer.service.ts';
 import { AUDIT_ACTIONS, listAdminActions } from '../domain/organizer/organizer.audit.ts';
 import type { Funnels } from '../domain/organizer/organizer.funnel.ts';
 import { switchSale, type SaleSwitch } from '../domain/organizer/organizer.sales.ts';
-import { userIdOf } from './auth.ts';
-import { idParam, type ApiDocs } from './openapi.ts';
+import { getSchedule } from '../domain/catalog/catalog.service.ts';
+import { findReservationView } from '../domain/reservation/index.ts';
+import { requireAdmin, userIdOf } from './auth.ts';
+import { idParam } from './openapi.ts';
+import type { ApiContext } from './context.ts';
+import { acceptedSchema, idempotencyHeader, refusals } from './jobs.accepted.ts';
 import { concertSchema } from './catalog.routes.ts';
 import { DEFAULT_PAGE_SIZE, pageOf, pageQuery } from './pagination.ts';
 
@@ -50,25 +52,17 @@ const funnelSchema = z.object({
   seatsTotal: z.number().int(), seatsLeft: z.number().int(), seatsHeld: z.number().int(), seatsSold: z.number().int(),
 });
 
-export interface OrganizerRouteDeps {
-  docs: ApiDocs;
-  auth: RequestHandler;
-  admin: RequestHandler;
-  em: () => EntityManager;
-  cache: ResponseCache;
+export interface OrganizerParts {
   funnels: Funnels;
-  defaultMaxSeatsPerUser: number;
   /** The waiting room's switch that stops and restarts admission. */
   sales: SaleSwitch;
-  /** Restarts a line's admission ticks (after resume). */
-  ensureTicker: (concertId: number) => Promise<unknown>;
 }
 
-const actor = (req: Parameters<RequestHandler>[0]): Actor => ({ actorId: userIdOf(req), now: new Date() });
+const actor = (req: Request): Actor => ({ actorId: userIdOf(req), now: new Date() });
 
-export function organizerRoutes(d: OrganizerRouteDeps): Router {
-  const { docs, em, cache } = d;
-  const guard = [d.auth, d.admin];
+export function organizerRoutes(ctx: ApiContext, d: OrganizerParts): Router {
+  const { docs, em, cache, jobs } = ctx;
+  const guard = [ctx.auth, requireAdmin];
   const r = Router();
   const tags = ['admin'];
 
@@ -118,7 +112,7 @@ export function organizerRoutes(d: OrganizerRouteDeps): Router {
     }).strict(),
     responses: { 201: { description: 'the schedule, its seat count and prices', schema: createdScheduleSchema } },
   }, guard, async (req, res, { params, body }) => {
-    const created = await addSchedule({ em, cache }, actor(req), params.id, { ...body, maxSeatsPerUser: body.maxSeatsPerUser ?? d.defaultMaxSeatsPerUser });
+    const created = await addSchedule({ em, cache }, actor(req), params.id, { ...body, maxSeatsPerUser: body.maxSeatsPerUser ?? ctx.config.MAX_SEATS_PER_USER });
     res.status(201).json(created);
   });
 
@@ -140,12 +134,33 @@ export function organizerRoutes(d: OrganizerRouteDeps): Router {
       params: z.object({ id: idParam }),
       responses: { 200: { description: 'the sale\'s switch now', schema: z.object({ concertId: z.number().int(), paused: z.boolean() }) } },
     }, guard, async (req, res, { params }) => {
-      const state = await switchSale(em, d.sales, actor(req), params.id, paused);
+      res.json(await switchSale(em, d.sales, actor(req), params.id, paused));
       // A resumed line needs its admission ticks running again.
-      if (!paused) await d.ensureTicker(params.id);
-      res.json(state);
+      if (!paused) await ctx.queues.ensureAdmissionTicker(params.id);
     });
   }
+
+  docs.route(r, {
+    method: 'post', path: '/admin/schedules/:id/cancel', tags, security: 'admin',
+    summary: 'Cancel a schedule (a job): holds released, paid reservations refunded to wallets, no more holds',
+    params: z.object({ id: idParam }),
+    headers: idempotencyHeader,
+    responses: { 202: { description: 'accepted; poll /api/jobs/{id} for the counts', schema: acceptedSchema }, ...refusals },
+  }, guard, async (req, res, { params }) => {
+    await getSchedule(em(), params.id); // an unknown schedule is a 404 now, not a failed job later
+    await jobs.submit(req, res, 'admin.cancel', { userId: userIdOf(req), scheduleId: params.id });
+  });
+
+  docs.route(r, {
+    method: 'post', path: '/admin/reservations/:id/refund', tags, security: 'admin',
+    summary: 'Refund a confirmed reservation (a job): the wallet credited, its seats back on sale',
+    params: z.object({ id: idParam }),
+    headers: idempotencyHeader,
+    responses: { 202: { description: 'accepted; poll /api/jobs/{id} for the refund', schema: acceptedSchema }, ...refusals },
+  }, guard, async (req, res, { params }) => {
+    await findReservationView(em(), params.id);
+    await jobs.submit(req, res, 'admin.refund', { userId: userIdOf(req), reservationId: params.id });
+  });
 
   return r;
 }

@@ -94,11 +94,8 @@ export function buildApi(runtime: Runtime): Api {
       walletRoutes(ctx),
       jobRoutes(ctx),
       accountRoutes(ctx),
-      historyRoutes(docs, auth, em),
-      organizerRoutes({
-        docs, auth, admin: requireAdmin, em, cache, funnels, defaultMaxSeatsPerUser: config.MAX_SEATS_PER_USER,
-        sales: waitingRoom, ensureTicker: (id) => queues.ensureAdmissionTicker(id),
-      }),
+      historyRoutes(ctx),
+      organizerRoutes(ctx, { funnels, sales: waitingRoom }),
       // Development sign-in exists only outside production (there it is a 404).
       ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
     ],

@@ -7,7 +7,7 @@ import type { JobsOptions } from 'bullmq';
 // User jobs are isolated by kind so that nobody's flood delays anybody else's purchase: holds
 // never wait behind releases or expiries, payments never behind wallet charges. Workers start one
 // BullMQ Worker per entry (src/workers/workers.ts), so a new queue is served without other changes.
-export const QUEUES = ['admission', 'reservations', 'payments', 'charges', 'releases', 'holds', 'events'] as const;
+export const QUEUES = ['admission', 'reservations', 'payments', 'charges', 'releases', 'holds', 'events', 'admin'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 interface JobDef {
@@ -64,6 +64,23 @@ export const JOBS = {
     queue: 'charges',
     idPrefix: 'charge',
     payload: z.object({ userId: positiveInt, amount: positiveInt }),
+    options: userJob,
+  },
+  /**
+   * An organizer refunds one CONFIRMED reservation. Organizer jobs have their own queue: a
+   * cancellation of a large schedule never delays a fan's hold, nor a rush an organizer's refund.
+   */
+  'admin.refund': {
+    queue: 'admin',
+    idPrefix: 'refund',
+    payload: z.object({ userId: positiveInt.describe('the admin who asked'), reservationId: positiveInt }),
+    options: userJob,
+  },
+  /** An organizer cancels a schedule: holds cancelled, sales refunded, no more holds. */
+  'admin.cancel': {
+    queue: 'admin',
+    idPrefix: 'cancel',
+    payload: z.object({ userId: positiveInt.describe('the admin who asked'), scheduleId: positiveInt }),
     options: userJob,
   },
   /** Releases one hold exactly at its expiry (a delayed job per hold). */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { RESERVATION_STATUSES, type ReservationView } from '../domain/reservation/index.ts';
 import type { PaymentView } from '../domain/payment/payment.service.ts';
 import type { WalletView } from '../domain/wallet/wallet.service.ts';
+import type { CancelView, RefundView } from '../domain/payment/index.ts';
 import type { JOBS, JobName } from './jobs.catalog.ts';
 
 const int = z.number().int();
@@ -25,6 +26,18 @@ export const paymentViewSchema = z.object({
   pendingHoldsLeft: z.boolean().describe('the fan still holds other seats of this concert, so the queue slot stays'),
 }).strict();
 
+/** An organizer's refund (admin.refund). */
+export const refundViewSchema = z.object({
+  reservation: reservationViewSchema,
+  paymentId: int, refundedAmount: int,
+  alreadyRefunded: z.boolean().describe('true when the reservation had already been refunded (nothing moved this time)'),
+}).strict();
+
+/** An organizer's cancellation of a schedule (admin.cancel). */
+export const cancelViewSchema = z.object({
+  scheduleId: int, alreadyCancelled: z.boolean(), holdsCancelled: int.describe('PENDING holds ended'), refunded: int.describe('CONFIRMED reservations refunded'),
+}).strict();
+
 export const walletViewSchema = z.object({ userId: int, balance: int, version: int }).strict();
 
 /** A job that ended without its result: a business outcome (stable code) or exhausted retries (JOB_FAILED). */
@@ -37,7 +50,9 @@ export type JobFailure = z.infer<typeof jobFailureSchema>;
 const _reservation: z.ZodType<ReservationView> = reservationViewSchema;
 const _payment: z.ZodType<PaymentView> = paymentViewSchema;
 const _wallet: z.ZodType<WalletView> = walletViewSchema;
-void _reservation; void _payment; void _wallet;
+const _refund: z.ZodType<RefundView> = refundViewSchema;
+const _cancel: z.ZodType<CancelView> = cancelViewSchema;
+void _reservation; void _payment; void _wallet; void _refund; void _cancel;
 
 /** The result schema of every job a user submits. */
 export const USER_JOB_RESULTS = {
@@ -45,6 +60,8 @@ export const USER_JOB_RESULTS = {
   'reservation.release': reservationViewSchema,
   'payment.pay': paymentViewSchema,
   'wallet.charge': walletViewSchema,
+  'admin.refund': refundViewSchema,
+  'admin.cancel': cancelViewSchema,
 } as const satisfies Partial<Record<JobName, z.ZodType>>;
 export type UserJobName = keyof typeof USER_JOB_RESULTS;
 export type UserJobResult<N extends UserJobName> = z.output<(typeof USER_JOB_RESULTS)[N]>;
@@ -68,6 +85,6 @@ const viewOf = <N extends UserJobName>(name: N) =>
 
 /** GET /api/jobs/:id and every event of GET /api/jobs/:id/events: one shape per job type. */
 export const jobViewSchema = z.discriminatedUnion('type', [
-  viewOf('reservation.hold'), viewOf('reservation.release'), viewOf('payment.pay'), viewOf('wallet.charge'),
+  viewOf('reservation.hold'), viewOf('reservation.release'), viewOf('payment.pay'), viewOf('wallet.charge'), viewOf('admin.refund'), viewOf('admin.cancel'),
 ]);
 export type JobView = z.infer<typeof jobViewSchema>;

@@ -6,6 +6,7 @@ import { processAdmissionTick } from './admission.processor.ts';
 import { processExpire, processHold, processRelease, processSweep } from './reservation.processor.ts';
 import { processCharge, processPay } from './payment.processor.ts';
 import { processOutboxRelay } from './outbox.processor.ts';
+import { processCancel, processRefund } from './organizer.processor.ts';
 
 export type Processors = { [N in JobName]: (ctx: WorkerContext, payload: JobPayload<N>, job: Job) => Promise<unknown> };
 
@@ -18,6 +19,8 @@ export const processors: Processors = {
   'hold.expire': processExpire,
   'holds.sweep': processSweep,
   'outbox.relay': processOutboxRelay,
+  'admin.refund': processRefund,
+  'admin.cancel': processCancel,
 };
 
 /**

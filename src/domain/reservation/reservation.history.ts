@@ -2,7 +2,7 @@
 // a page never repeats or skips a row the way an offset would).
 import type { EntityManager } from '../../platform/db.ts';
 import { Reservation, ReservationSeat } from './reservation.entity.ts';
-import type { ReservationView } from './reservation.service.ts';
+import type { ReservationView } from './reservation.lifecycle.ts';
 
 export interface Page<T> { items: T[]; nextBefore: number | null }
 
