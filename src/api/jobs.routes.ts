@@ -3,7 +3,7 @@
 import { Router, type RequestHandler } from 'express';
 import { QueueEvents, type Job } from 'bullmq';
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { JobQueues } from '../jobs/jobs.queues.ts';
@@ -43,9 +43,9 @@ export async function viewJob(fetched: Job, state: string, logger: Logger, refet
 /** QueueEvents (one blocking connection per queue) for ?waitMs=, created on first use. */
 class JobWaiter {
   private readonly events = new Map<QueueName, QueueEvents>();
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly prefix: string;
-  constructor(connection: Redis, redisPrefix: string) {
+  constructor(connection: RedisClient, redisPrefix: string) {
     this.connection = connection;
     this.prefix = bullPrefix(redisPrefix);
   }
@@ -84,7 +84,7 @@ class JobWaiter {
   }
 }
 
-export function jobRoutes(docs: ApiDocs, auth: RequestHandler, queues: JobQueues, blocking: Redis, redisPrefix: string, maxWaitMs: number, logger: Logger) {
+export function jobRoutes(docs: ApiDocs, auth: RequestHandler, queues: JobQueues, blocking: RedisClient, redisPrefix: string, maxWaitMs: number, logger: Logger) {
   const r = Router();
   const waiter = new JobWaiter(blocking, redisPrefix);
   docs.route(r, {

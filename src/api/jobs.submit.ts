@@ -1,7 +1,7 @@
 // Submitting a user job: optional Idempotency-Key handling, then enqueue and answer 202 at once.
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import { AppError } from '../platform/errors.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
 import type { JobName, JobPayload } from '../jobs/jobs.catalog.ts';
@@ -14,9 +14,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class JobSubmitter {
   private readonly queues: JobQueues;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
-  constructor(queues: JobQueues, redis: Redis, prefix: string) {
+  constructor(queues: JobQueues, redis: RedisClient, prefix: string) {
     this.queues = queues;
     this.redis = redis;
     this.prefix = prefix;

@@ -39,7 +39,7 @@ export function buildApi(runtime: Runtime): Api {
   const cache = new ResponseCache(redis, config.REDIS_PREFIX, metrics);
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
   const waitingRoom = WaitingRoom.fromConfig(redis, config);
-  const blocking = createRedis(config.REDIS_URL, 'blocking');
+  const blocking = createRedis(config, 'blocking');
   blocking.on('error', () => undefined);
   const jobs = new JobSubmitter(queues, redis, config.REDIS_PREFIX);
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.

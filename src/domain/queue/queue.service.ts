@@ -1,6 +1,6 @@
 // The per-concert waiting room (DESIGN.md "Waiting room"). All state lives in Redis under the
 // concert's hash tag; every read-modify-write is one Lua script.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.ts';
 import { Locks } from '../../platform/lock.ts';
 import type { Config } from '../../platform/config.ts';
 import { queueKeys } from './queue.keys.ts';
@@ -30,7 +30,7 @@ const FORGET_AFTER_MS = 3600_000;
 
 export class WaitingRoom {
   /** The waiting room as configured for this deployment (QUEUE_* settings). */
-  static fromConfig(redis: Redis, config: Pick<Config, 'REDIS_PREFIX' | 'QUEUE_MAX_ACTIVE' | 'QUEUE_ACTIVE_TTL_SECONDS' | 'QUEUE_IDLE_TIMEOUT_SECONDS'>): WaitingRoom {
+  static fromConfig(redis: RedisClient, config: Pick<Config, 'REDIS_PREFIX' | 'QUEUE_MAX_ACTIVE' | 'QUEUE_ACTIVE_TTL_SECONDS' | 'QUEUE_IDLE_TIMEOUT_SECONDS'>): WaitingRoom {
     return new WaitingRoom(redis, {
       prefix: config.REDIS_PREFIX,
       maxActive: config.QUEUE_MAX_ACTIVE,
@@ -39,12 +39,12 @@ export class WaitingRoom {
     });
   }
 
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly s: WaitingRoomSettings;
   private readonly clock: () => number;
   private readonly locks: Locks;
 
-  constructor(redis: Redis, settings: WaitingRoomSettings, clock: () => number = Date.now) {
+  constructor(redis: RedisClient, settings: WaitingRoomSettings, clock: () => number = Date.now) {
     this.redis = redis;
     this.s = settings;
     this.clock = clock;
