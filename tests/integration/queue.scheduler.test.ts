@@ -30,7 +30,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const until = async <T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> => {
+const until = async <T>(fn: () => Promise<T | undefined>, ms = 45_000): Promise<T> => {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -14,7 +14,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 90_000);
     const onData = (d: Buffer) => {
       output += d.toString();
       if (output.includes('"worker ready"')) {
