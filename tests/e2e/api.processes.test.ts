@@ -36,7 +36,7 @@ describe('several API processes on one host', () => {
     const lines = (msg: string) => log.split('\n').filter((l) => l.includes(`"msg":"${msg}"`));
     const pidsOf = (msg: string) => new Set(lines(msg).map((l) => JSON.parse(l).pid as number));
     try {
-      await until(() => pidsOf('api listening').size === 2, 110_000);
+      await until(() => pidsOf('api listening').size === 2, 240_000);
       for (let i = 0; i < 6; i++) {
         const res = await fetch(`http://127.0.0.1:${port}/health/live`);
         expect(res.status).toBe(200);
@@ -49,5 +49,5 @@ describe('several API processes on one host', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  }, 150_000);
+  }, 300_000);
 });
