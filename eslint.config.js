@@ -29,4 +29,13 @@ export default tseslint.config(
       ] }],
     },
   },
+  {
+    // The fans' pages are a client like any other (DESIGN.md): HTTP/SSE only, nothing server-side.
+    files: ['src/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/api/**', '**/domain/**', '**/jobs/**', '**/platform/**', '**/workers/**', '**/cli/**', 'node:*'], message: 'src/web speaks HTTP/SSE only and imports nothing server-side (DESIGN.md)' },
+      ] }],
+    },
+  },
 );

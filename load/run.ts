@@ -2,7 +2,7 @@
 // Runs a load scenario against a running Encore, prints a live progress line and a summary, and
 // writes load/results/<scenario>-<timestamp>/{summary.json,report.html}.
 import { Recorder } from './lib/recorder.ts';
-import { LoadClient } from './lib/http.ts';
+import { LoadClient, preflight, PreflightError } from './lib/http.ts';
 import { Identity } from './lib/identity.ts';
 import { machine, printSummary, writeReport } from './lib/report.ts';
 import type { Scenario, ScenarioContext } from './lib/context.ts';
@@ -11,8 +11,9 @@ import { capacity } from './scenarios/capacity.ts';
 import { rush } from './scenarios/rush.ts';
 import { hotSeat } from './scenarios/hot-seat.ts';
 import { scale } from './scenarios/scale.ts';
+import { lobby } from './scenarios/lobby.ts';
 
-const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale };
+const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby };
 
 const { positionals, args: parsedArgs } = parseCli(process.argv.slice(2));
 const name = positionals[0];
@@ -29,29 +30,44 @@ const num = (key: string, fallback: number) => {
   const v = args[key];
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${key} must be a number`);
+  if (!Number.isFinite(n)) throw new PreflightError(`--${key} must be a number (got ${v}).`);
   return n;
 };
-// Fans long-poll their jobs (?waitMs=) and each holds a connection meanwhile, as a real browser
-// would: the journey scenarios get enough connections that the generator never queues them.
-const journey = ['rush', 'scale', 'hot-seat'].includes(name!);
-const client = new LoadClient(url, recorder, num('http-connections', journey ? 6000 : 256));
-const ctx: ScenarioContext = { url, client, recorder, identity: new Identity(secret), args, num };
+const identity = new Identity(secret);
 
-const startedAt = new Date().toISOString();
-recorder.startProgress(name!);
+// Operator mistakes (no server, another JWT_SECRET, nothing seeded, a bad option) end the run with
+// one sentence and exit 1, never a stack trace.
 try {
-  const result = await scenario(ctx);
+  await preflight(url, await identity.token(1));
+  await run();
+} catch (err) {
   recorder.stopProgress();
-  const report = {
-    scenario: name!, startedAt, parameters: { url, ...result.parameters }, machine: machine(),
-    summary: recorder.summary(result.durationSeconds), extra: result.extra, goals: result.goals,
-  };
-  printSummary(report);
-  console.log(`report: ${writeReport(report)}/report.html`);
-} finally {
-  recorder.stopProgress();
-  await client.close();
+  console.error(`load: ${err instanceof PreflightError ? err.message : `the run failed: ${(err as Error).message}`}`);
+  process.exit(1);
+}
+
+async function run() {
+  // Fans long-poll their jobs (?waitMs=) and each holds a connection meanwhile, as a real browser
+  // would: the journey scenarios get enough connections that the generator never queues them.
+  const journey = ['rush', 'scale', 'hot-seat'].includes(name!);
+  const client = new LoadClient(url, recorder, num('http-connections', journey ? 6000 : 256));
+  const ctx: ScenarioContext = { url, client, recorder, identity, args, num };
+
+  const startedAt = new Date().toISOString();
+  recorder.startProgress(name!);
+  try {
+    const result = await scenario!(ctx);
+    recorder.stopProgress();
+    const report = {
+      scenario: name!, startedAt, parameters: { url, ...result.parameters }, machine: machine(),
+      summary: recorder.summary(result.durationSeconds), extra: result.extra, goals: result.goals,
+    };
+    printSummary(report);
+    console.log(`report: ${writeReport(report)}/report.html`);
+  } finally {
+    recorder.stopProgress();
+    await client.close();
+  }
 }
 
 /** `--key value`, `--key=value` and bare `--flag` (= "true"); everything else is positional. */

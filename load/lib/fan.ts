@@ -1,12 +1,14 @@
 // A fan's steps against the API, shared by the scenarios.
 import type { ScenarioContext } from './context.ts';
+import { request as httpRequest } from 'node:http';
 import { sleep } from './vu.ts';
 
 export interface FanSession { userId: number; jwt: string; queueToken: string; concertId: number }
 
 export async function join(ctx: ScenarioContext, userId: number, concertId: number, endpoint = 'POST /api/queue/tokens'): Promise<FanSession | undefined> {
   const jwt = await ctx.identity.token(userId);
-  const res = await ctx.client.request(endpoint, 'POST', '/api/queue/tokens', { token: jwt, body: { concertId }, expected: [200, 201] });
+  // 409 SOLD_OUT is a correct answer to a join once the concert is sold out.
+  const res = await ctx.client.request(endpoint, 'POST', '/api/queue/tokens', { token: jwt, body: { concertId }, expected: [200, 201, 409] });
   if (res.status !== 200 && res.status !== 201) return undefined;
   return { userId, jwt, queueToken: res.json.token, concertId };
 }
@@ -15,16 +17,85 @@ export async function status(ctx: ScenarioContext, fan: FanSession) {
   return ctx.client.request('GET /api/queue/status', 'GET', '/api/queue/status', { token: fan.jwt, headers: { 'x-queue-token': fan.queueToken } });
 }
 
-/** Polls until ACTIVE (true), EXPIRED/deadline (false); the poll interval follows the ETA as a real client's would. */
-export async function waitUntilActive(ctx: ScenarioContext, fan: FanSession, deadline: number): Promise<boolean> {
+/**
+ * Waits until ACTIVE (true) or a final state / the deadline (false), as a real client would: by
+ * polling at the server's pace (`pollAfterMs`), or on the Server-Sent Events stream when `sse`.
+ */
+export async function waitUntilActive(ctx: ScenarioContext, fan: FanSession, deadline: number, opts: { sse?: boolean } = {}): Promise<boolean> {
+  if (opts.sse) {
+    const final = await streamUntilFinal(ctx, fan, deadline);
+    if (final !== 'DROPPED') return final === 'ACTIVE';
+    ctx.recorder.count('sse dropped, polling');
+  }
   while (Date.now() < deadline) {
     const res = await status(ctx, fan);
-    if (res.json?.state === 'ACTIVE') return true;
-    if (res.json?.state === 'EXPIRED') return false;
-    const eta = Number(res.json?.estimatedWaitSeconds ?? 1);
-    await sleep(Math.min(5000, Math.max(500, (eta * 1000) / 3)));
+    const state = res.json?.state;
+    if (state === 'ACTIVE') return true;
+    if (state === 'EXPIRED' || state === 'SOLD_OUT' || (res.status >= 400 && res.status < 500)) return false;
+    await sleep(pacing(res.json));
   }
   return false;
+}
+
+/** The server's pace: pollAfterMs (also sent as Retry-After); 1 s if the answer had none. */
+export function pacing(body: { pollAfterMs?: number } | undefined): number {
+  const ms = Number(body?.pollAfterMs);
+  return Number.isFinite(ms) && ms > 0 ? ms : 1000;
+}
+
+/**
+ * Follows GET /api/queue/events until a state other than WAITING (or the deadline). Returns that
+ * state, or 'DROPPED' if the stream ended without one (the caller falls back to polling).
+ * Time to the first event is recorded as the request's latency; every event is counted.
+ */
+export function streamUntilFinal(ctx: ScenarioContext, fan: FanSession, deadline: number): Promise<string> {
+  const url = new URL('/api/queue/events', ctx.url);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let first = true;
+    let settled = false;
+    const finish = (state: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(state);
+    };
+    const req = httpRequest(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${fan.jwt}`, 'x-queue-token': fan.queueToken }, agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        ctx.recorder.record('GET /api/queue/events', performance.now() - started, res.statusCode ?? 0, false);
+        res.resume();
+        return finish('DROPPED');
+      }
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let i;
+        while ((i = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (!block.includes('event: status') || !data) continue;
+          if (first) {
+            ctx.recorder.record('GET /api/queue/events', performance.now() - started, 200, true);
+            first = false;
+          }
+          ctx.recorder.count('sse events');
+          const state = (JSON.parse(data.slice(6)) as { state: string }).state;
+          if (state !== 'WAITING') finish(state);
+        }
+      });
+      res.on('end', () => finish('DROPPED'));
+      res.on('error', () => finish('DROPPED'));
+    });
+    req.on('error', (err) => {
+      ctx.recorder.record('GET /api/queue/events', performance.now() - started, (err as { code?: string }).code ?? 'ERR', false);
+      finish('DROPPED');
+    });
+    const timer = setTimeout(() => finish('DEADLINE'), Math.max(0, deadline - Date.now()));
+    req.end();
+  });
 }
 
 /** Submits a job and long-polls it to its end; returns the final job view and submit-to-result ms. */

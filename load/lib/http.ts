@@ -43,3 +43,47 @@ export class LoadClient {
     return this.pool.close();
   }
 }
+
+/** A problem found before the run starts: one sentence for the operator, no stack trace. */
+export class PreflightError extends Error {}
+
+async function probe(url: string, path: string, token?: string): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, url), { headers, signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const why = cause === 'ECONNREFUSED' ? 'connection refused' : cause === 'TimeoutError' ? 'no answer within 10 s' : cause === 'ENOTFOUND' ? 'unknown host' : cause;
+    throw new PreflightError(`No Encore server answers at ${url} (${why}): start one (npm run up) or pass --url.`);
+  }
+  const text = await res.text();
+  let json: unknown;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  return { status: res.status, json };
+}
+
+/**
+ * Checks, before any load is generated, that an Encore API answers at `url`, accepts the tokens
+ * this runner signs (same JWT_SECRET) and has seeded data; each failure is one clear sentence.
+ */
+export async function preflight(url: string, token: string): Promise<void> {
+  try {
+    new URL(url);
+  } catch {
+    throw new PreflightError(`--url ${url} is not a URL (expected e.g. http://127.0.0.1:3000).`);
+  }
+  const live = await probe(url, '/health/live');
+  if (live.status !== 200) throw new PreflightError(`The server at ${url} is not an Encore API (GET /health/live answered ${live.status}).`);
+  const me = await probe(url, '/api/me', token);
+  if (me.status === 401) {
+    throw new PreflightError(`The server at ${url} rejects this runner's tokens (${me.json?.error?.code ?? 401}): its JWT_SECRET differs; pass the server's with --jwt-secret or JWT_SECRET.`);
+  }
+  if (me.status >= 500) throw new PreflightError(`The server at ${url} is not ready (GET /api/me answered ${me.status} ${me.json?.error?.code ?? ''}); check /health/ready.`.replace(' )', ')'));
+  const concerts = await probe(url, '/api/concerts');
+  if (concerts.status !== 200) throw new PreflightError(`The server at ${url} could not list concerts (${concerts.status} ${concerts.json?.error?.code ?? ''}); check /health/ready.`.replace(' )', ')'));
+  if (!Array.isArray(concerts.json) || concerts.json.length === 0) {
+    throw new PreflightError(`The database behind ${url} has no concerts: seed it first (npm run seed, or npm run up).`);
+  }
+}

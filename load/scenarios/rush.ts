@@ -14,6 +14,8 @@ export const rush: Scenario = async (ctx) => {
   const arrival = ctx.num('arrival', 10);
   const abandon = ctx.num('abandon', 0.05);
   const limit = ctx.num('limit', 900);
+  // The fraction of fans that wait on the SSE stream instead of polling at the server's pace.
+  const sse = ctx.num('sse', 0);
   const concerts = (await ctx.client.request('GET /api/concerts', 'GET', '/api/concerts')).json as { id: number }[];
   const schedulesOf = new Map<number, number[]>();
   let totalSeats = 0;
@@ -36,13 +38,13 @@ export const rush: Scenario = async (ctx) => {
     await sleep(Math.random() * arrival * 1000);
     const concertId = concerts[Math.floor(Math.random() * concerts.length)]!.id;
     const f: FanSession | undefined = await join(ctx, userId, concertId);
-    if (!f) return outcome('join failed');
+    if (!f) return outcome('join failed or sold out');
     if (Math.random() < abandon) {
       await status(ctx, f);
       await ctx.client.request('DELETE /api/queue/tokens/current', 'DELETE', '/api/queue/tokens/current', { token: f.jwt, headers: { 'x-queue-token': f.queueToken }, expected: [204] });
       return outcome('abandoned');
     }
-    if (!(await waitUntilActive(ctx, f, deadline))) return outcome('never admitted');
+    if (!(await waitUntilActive(ctx, f, deadline, { sse: Math.random() < sse }))) return outcome('never admitted (or sold out)');
     admittedAt.push(Date.now() - started);
     for (let attempt = 0; attempt < 6; attempt++) {
       let pick: { scheduleId: number; seats: number[] } | undefined;
@@ -91,7 +93,7 @@ export const rush: Scenario = async (ctx) => {
   const joins = s.endpoints['POST /api/queue/tokens']?.requests ?? 0;
   return {
     durationSeconds,
-    parameters: { users, arrival, abandon, limit, totalSeats },
+    parameters: { users, arrival, abandon, limit, sse, totalSeats },
     extra: {
       outcomes, seatsSold: sold, totalSeats, soldOutAfterSeconds: soldOutAt ? soldOutAt / 1000 : null,
       tokensPerSecond: Math.round(joins / Math.max(1, Math.min(arrival, durationSeconds))),

@@ -1,22 +1,34 @@
-// The waiting room over HTTP. Every route needs the user's JWT; the queue token travels in the
-// X-Queue-Token header.
-import { Router, type RequestHandler } from 'express';
+// The waiting room over HTTP (docs/queue-protocol.md). Every route needs the user's JWT; the queue
+// token travels in the X-Queue-Token header (or `?token=` on the event stream, for EventSource).
+// These are the hot routes of an on-sale: the router is mounted ahead of the global JSON body
+// parser and the per-request ORM context (it needs neither; only the join parses its small body).
+import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import type { WaitingRoom } from '../domain/queue/queue.service.ts';
+import type { QueueStatus, WaitingRoom } from '../domain/queue/queue.service.ts';
 import type { JobQueues } from '../jobs/jobs.queues.ts';
 import { userIdOf } from './auth.ts';
 import type { ApiDocs } from './openapi.ts';
+import { bearerFromQuery, type QueueStreamHub } from './queue.stream.ts';
 
 const statusSchema = z.object({
-  state: z.enum(['WAITING', 'ACTIVE', 'EXPIRED']),
+  state: z.enum(['WAITING', 'ACTIVE', 'SOLD_OUT', 'EXPIRED']),
   concertId: z.number().int(),
-  token: z.string(),
+  token: z.string().describe('signed; send it back as X-Queue-Token'),
   position: z.number().int().optional().describe('1-based, while WAITING'),
   waitingCount: z.number().int().optional(),
   estimatedWaitSeconds: z.number().int().optional().describe('from the measured admission rate'),
+  reason: z.enum(['BEFORE_OPENING', 'PAUSED', 'ALL_SEATS_HELD']).optional().describe('why a WAITING line is not moving'),
   activeUntil: z.string().optional().describe('while ACTIVE'),
+  pollAfterMs: z.number().int().describe('ask again after this long (also the Retry-After header, in seconds)'),
 });
 const tokenHeader = { 'X-Queue-Token': { description: 'the token from POST /api/queue/tokens', required: true } };
+
+/** Every status answer carries the server's pacing, in the body and as Retry-After. */
+function sendStatus(res: Response, code: number, status: QueueStatus): void {
+  res.setHeader('Retry-After', String(Math.ceil(status.pollAfterMs / 1000)));
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(code).json(status);
+}
 
 export function queueRoutes(
   docs: ApiDocs,
@@ -24,30 +36,50 @@ export function queueRoutes(
   room: WaitingRoom,
   queues: JobQueues,
   concertExists: (id: number) => Promise<void>,
+  stream: QueueStreamHub,
+  bodyLimit: string,
 ): Router {
   const r = Router();
 
   docs.route(r, {
     method: 'post', path: '/queue/tokens', summary: 'Join a concert\'s waiting room (idempotent per user and concert)', tags: ['queue'], security: 'user',
     body: z.object({ concertId: z.number().int().positive() }).strict(),
-    responses: { 201: { description: 'a new place in line', schema: statusSchema }, 200: { description: 'the place the user already has', schema: statusSchema } },
-  }, [auth], async (req, res, { body }) => {
+    responses: {
+      201: { description: 'a new place in line', schema: statusSchema },
+      200: { description: 'the place the user already has', schema: statusSchema },
+      409: { description: 'SOLD_OUT: every bookable seat is sold' },
+    },
+  }, [express.json({ limit: bodyLimit }), auth], async (req, res, { body }) => {
     await concertExists(body.concertId);
     const { status, created } = await room.join(userIdOf(req), body.concertId);
     // The first person into an empty line starts its admission ticks at once.
     await queues.ensureAdmissionTicker(body.concertId, created && status.state === 'WAITING' && status.position === 1);
-    res.status(created ? 201 : 200).json(status);
+    sendStatus(res, created ? 201 : 200, status);
   });
 
   docs.route(r, {
-    method: 'get', path: '/queue/status', summary: 'State of my queue token: WAITING (position, ETA), ACTIVE or EXPIRED', tags: ['queue'], security: 'user',
+    method: 'get', path: '/queue/status', summary: 'State of my queue token: WAITING (position, ETA, reason), ACTIVE, SOLD_OUT or EXPIRED, with pollAfterMs', tags: ['queue'], security: 'user',
     headers: tokenHeader,
-    responses: { 200: { description: 'the token\'s state', schema: statusSchema } },
+    responses: {
+      200: { description: 'the token\'s state', schema: statusSchema },
+      401: { description: 'QUEUE_TOKEN_INVALID: malformed, altered or forged' },
+      410: { description: 'QUEUE_RESET: the line was lost with Redis\'s data; join again' },
+    },
   }, [auth], async (req, res) => {
     const status = await room.status(userIdOf(req), req.header('x-queue-token'));
     if (status.state === 'WAITING') await queues.ensureAdmissionTicker(status.concertId);
-    res.json(status);
+    sendStatus(res, 200, status);
   });
+
+  docs.route(r, {
+    method: 'get', path: '/queue/events', summary: 'My queue state as Server-Sent Events (`status` events, same body as /queue/status)', tags: ['queue'], security: 'user',
+    headers: { 'X-Queue-Token': { description: 'the queue token (or ?token=)', required: false } },
+    query: z.object({
+      token: z.string().optional().describe('the queue token, for EventSource (which cannot send headers)'),
+      access_token: z.string().optional().describe('the bearer JWT, for EventSource'),
+    }),
+    responses: { 200: { description: 'text/event-stream of `status` events; ends after ACTIVE, SOLD_OUT or EXPIRED' } },
+  }, [bearerFromQuery(auth)], stream.handler());
 
   docs.route(r, {
     method: 'delete', path: '/queue/tokens/current', summary: 'Leave the waiting room (or give up an active slot)', tags: ['queue'], security: 'user',

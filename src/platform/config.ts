@@ -44,6 +44,16 @@ const schema = z
     QUEUE_TICK_MS: int(1000, 50),
     QUEUE_ACTIVE_TTL_SECONDS: int(600, 1),
     QUEUE_IDLE_TIMEOUT_SECONDS: int(300, 1),
+    // Admission follows what the sale can absorb: ACTIVE fans ≤ this × seats neither sold nor held.
+    QUEUE_ADMIT_PER_SEAT: z.coerce.number().positive().default(1.5),
+    // Most admissions per second per concert (unset: no cap).
+    QUEUE_ADMIT_RATE: z.coerce.number().positive().optional(),
+    // An ACTIVE fan with no request carrying their token for this long loses the slot.
+    QUEUE_ACTIVE_IDLE_SECONDS: int(120, 1),
+    // HMAC key of the queue tokens (they are signed, not stored); unset: derived from JWT_SECRET.
+    QUEUE_TOKEN_SECRET: z.string().min(32, 'QUEUE_TOKEN_SECRET must be at least 32 characters').optional(),
+    // How often each API process writes its batch of waiting fans' signs of life.
+    QUEUE_HEARTBEAT_FLUSH_MS: int(5000, 100),
     HOLD_TTL_SECONDS: int(300, 1),
     MAX_SEATS_PER_USER: int(4, 1),
     WORKER_CONCURRENCY: int(16, 1),
@@ -63,6 +73,11 @@ const schema = z
     JOB_WAIT_MAX_MS: int(30_000, 0),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
     TRUST_PROXY: bool.default(false),
+    // The fans' pages: where the built bundle is (default dist/web), and the identity provider's
+    // sign-in page, which sends the fan back to /app/#access_token=<JWT> (docs/fan-pages.md).
+    // (An empty value, as in .env.example, means unset.)
+    WEB_DIR: z.string().optional().transform((v) => v || undefined),
+    WEB_SIGN_IN_URL: z.union([z.literal(''), z.string().url()]).optional().transform((v) => v || undefined),
   })
   .transform((c, ctx) => {
     // Development and test get fixed, clearly fake secrets so `npm run services` + start works;

@@ -1,30 +1,45 @@
 import type { WorkerContext } from './context.ts';
 import type { JobPayload } from '../jobs/jobs.catalog.ts';
-import { admittedMessage } from '../domain/queue/queue.events.ts';
+import { queueEventMessage, type QueueEvent } from '../domain/queue/queue.events.ts';
+import { readInventory } from '../domain/queue/queue.inventory.ts';
+import type { InventoryView } from '../domain/queue/queue.service.ts';
 import { admissionSchedulerId } from '../jobs/jobs.queues.ts';
-import { TOPICS } from '../domain/events/events.topics.ts';
 
 /**
- * One admission tick: promote under the concert's Redlock, relay the admissions to Kafka. Kafka
- * being down does not stop admission: the events wait in the concert's Redis stream and go out
- * on a later tick. A line with nobody waiting or active stops its own scheduler.
+ * One admission tick: count what the sale can absorb (one SQL count), promote under the concert's
+ * Redlock and broadcast the line's state, then relay the admissions (and a sold-out) to Kafka
+ * after the lock is released. Kafka being down does not stop admission: the events wait in the
+ * concert's Redis stream and go out on a later tick. MySQL being down stops admission (nobody's
+ * active minutes are burnt on a sale that cannot proceed). A line with nobody waiting or active
+ * stops its own scheduler.
  */
 export async function processAdmissionTick(ctx: WorkerContext, { concertId }: JobPayload<'admission.tick'>) {
-  const topic = ctx.topic(TOPICS.queueAdmitted);
-  const relay = async (events: Parameters<typeof admittedMessage>[0][]) => ctx.producer.send(topic, events.map(admittedMessage));
+  const { orm, logger } = ctx.runtime;
+  const inventory: InventoryView = await readInventory(orm.em.fork(), concertId, new Date()).catch((err: Error) => {
+    logger.warn({ err: err.message, concertId }, 'admission tick could not read the inventory; admitting nobody');
+    return 'unreachable' as const;
+  });
+  const relay = async (events: QueueEvent[]) => {
+    const messages = events.map(queueEventMessage);
+    for (const topic of ['queue.admitted', 'queue.sold_out'] as const) {
+      const batch = messages.filter((m) => m.topic === topic).map(({ key, value }) => ({ key, value }));
+      if (batch.length) await ctx.producer.send(ctx.topic(topic), batch);
+    }
+  };
   let result;
   try {
-    result = await ctx.waitingRoom.promoteExclusively(concertId, relay);
+    result = await ctx.waitingRoom.promoteExclusively(concertId, inventory, relay);
   } catch (err) {
     // Either Redis failed (the next tick retries) or the relay did, after promotion had committed
     // in Redis: then only the events are delayed, waiting in the concert's stream. The scheduler
     // is kept either way, so nothing is stranded.
-    ctx.runtime.logger.warn({ err, concertId }, 'admission tick failed; the next tick retries');
+    logger.warn({ err, concertId }, 'admission tick failed; the next tick retries');
     return { concertId, failed: true };
   }
   if (!result) return { concertId, skipped: 'another promoter holds the lock' };
   if (result.waiting === 0 && result.active === 0) {
     await ctx.queues.queues.admission.removeJobScheduler(admissionSchedulerId(concertId));
   }
-  return { concertId, ...result };
+  const { line: _line, ...counts } = result;
+  return { concertId, inventory, ...counts };
 }

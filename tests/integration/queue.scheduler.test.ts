@@ -42,7 +42,7 @@ const until = async <T>(fn: () => Promise<T | undefined>, ms = 45_000): Promise<
 
 describe('admission scheduler', () => {
   it('admits the first maxActive users by itself and publishes one queue.admitted per user, keyed by concert, in order', async () => {
-    const { concert } = await makeConcert(t.rt.orm.em.fork(), { seats: 1 });
+    const { concert } = await makeConcert(t.rt.orm.em.fork(), { seats: 10 });
     const users = [1, 2, 3, 4, 5];
     const tokens: Record<number, string> = {};
     for (const u of users) {

@@ -56,10 +56,15 @@ const crossSlot = (list: Sent[]) => list.filter((c) => slots(c.keys).size > 1);
 describe('every key a command, script or MULTI sends together lives in one slot', () => {
   it('the waiting room, the cache, the rankings, the locks and the job queues, as they run', async () => {
     const concertId = 1 + Math.floor(Math.random() * 1_000_000);
-    const room = new WaitingRoom(rt.redis, { prefix: rt.config.REDIS_PREFIX, maxActive: 2, activeTtlSeconds: 600, idleTimeoutSeconds: 300 });
+    const room = WaitingRoom.fromConfig(rt.redis, { ...rt.config, QUEUE_MAX_ACTIVE: 2 });
     const joined = await Promise.all([1, 2, 3].map((u) => room.join(u, concertId)));
     await room.status(3, joined[2]!.status.token);
-    await room.promoteExclusively(concertId, async () => undefined);
+    room.heartbeats.note(concertId, 3);
+    await room.heartbeats.flush();
+    await room.promoteExclusively(concertId, undefined, async () => undefined);
+    await room.joinMany([4, 5], concertId);
+    await room.pause(concertId);
+    await room.resume(concertId);
     await room.requireActive(1, joined[0]!.status.token, concertId);
     await room.leave(3, joined[2]!.status.token);
     await room.endFor(1, concertId);

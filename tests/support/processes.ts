@@ -14,7 +14,8 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 90_000);
+    // Generous on a busy machine; a worker that never got ready is killed, not left behind.
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`worker did not start:\n${output}`)); }, 90_000);
     const onData = (d: Buffer) => {
       output += d.toString();
       if (output.includes('"worker ready"')) {

@@ -4,6 +4,7 @@ import { topicName } from '../../platform/kafka.ts';
 /** Kafka topics Encore publishes to; created at start by the worker and the API. */
 export const TOPICS = {
   queueAdmitted: 'queue.admitted',
+  queueSoldOut: 'queue.sold_out',
   reservationEvents: 'reservation.events',
   paymentCompleted: 'payment.completed',
   scheduleSoldOut: 'schedule.sold_out',

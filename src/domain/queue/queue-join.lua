@@ -1,37 +1,49 @@
 -- Joins a concert's waiting room, atomically and idempotently: a user who is already waiting or
--- active gets their existing token back; otherwise they go to the back of the line.
+-- active gets their existing place back (the caller re-signs the same token from it); otherwise
+-- they go to the back of the line. A sold-out line takes nobody.
 -- numberOfKeys: 7
--- KEYS[1] waiting  ZSET  userId -> arrival sequence number
--- KEYS[2] active   ZSET  userId -> active-until (ms)
--- KEYS[3] seen     ZSET  userId -> last poll (ms), waiting users only
--- KEYS[4] tokens   HASH  userId -> the user's current token
--- KEYS[5] owners   HASH  token  -> userId (every token not yet forgotten)
--- KEYS[6] seq      STRING arrival counter
--- KEYS[7] ended    ZSET  token  -> when it ended (ms), for later forgetting
+-- KEYS[1] waiting     ZSET userId -> arrival sequence number
+-- KEYS[2] seen        HASH userId -> last sign of life (ms)
+-- KEYS[3] active      ZSET userId -> active-until (ms)
+-- KEYS[4] activeSeen  ZSET userId -> last request (ms)
+-- KEYS[5] activeSeq   HASH userId -> seq of the admitted place
+-- KEYS[6] seq         STRING arrival counter
+-- KEYS[7] meta        HASH epoch, paused, soldOut, allHeld, rate
 -- ARGV[1] userId
--- ARGV[2] a fresh token, used only when the user has no live one
--- ARGV[3] now (ms)
--- Returns {state, token, position, activeUntil, created}
---   state 1 = WAITING (position is 1-based), 2 = ACTIVE (position 0); created 1 if a new place was made
-local user, fresh, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local current = redis.call('HGET', KEYS[4], user)
-if current then
-  local untilMs = redis.call('ZSCORE', KEYS[2], user)
-  if untilMs and tonumber(untilMs) > now then
-    return {2, current, 0, untilMs, 0}
+-- ARGV[2] now (ms)
+-- ARGV[3] a fresh epoch, used only when the line has none yet (first join, or after a data loss)
+-- Returns {state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free}
+--   free = admission slots open at the last tick (ceiling - active), -1 before the first tick
+--   state 1 = WAITING (position 1-based), 2 = ACTIVE, 4 = SOLD_OUT; created 1 for a new place
+local user, now = ARGV[1], tonumber(ARGV[2])
+local m = redis.call('HMGET', KEYS[7], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate', 'ceiling')
+local epoch = m[1]
+if not epoch then
+  epoch = ARGV[3]
+  redis.call('HSET', KEYS[7], 'epoch', epoch)
+end
+local paused, allHeld, rate = m[3] or '0', m[4] or '0', m[5] or '0'
+local free = -1
+if m[6] then free = tonumber(m[6]) - redis.call('ZCARD', KEYS[3]) end
+if m[2] == '1' then return {4, epoch, 0, 0, 0, 0, 0, paused, allHeld, rate, free} end
+local untilMs = redis.call('ZSCORE', KEYS[3], user)
+if untilMs then
+  if tonumber(untilMs) > now then
+    return {2, epoch, redis.call('HGET', KEYS[5], user), 0, untilMs, 0, 0, paused, allHeld, rate, free}
   end
-  local rank = redis.call('ZRANK', KEYS[1], user)
-  if rank then
-    redis.call('ZADD', KEYS[3], now, user)
-    return {1, current, rank + 1, 0, 0}
-  end
-  -- Its active time ran out but the promoter has not swept it yet: end it now, issue a new one.
-  redis.call('ZREM', KEYS[2], user)
-  redis.call('ZADD', KEYS[7], now, current)
+  -- Its active time ran out but the promoter has not swept it yet: end it now, queue again.
+  redis.call('ZREM', KEYS[3], user)
+  redis.call('ZREM', KEYS[4], user)
+  redis.call('HDEL', KEYS[5], user)
+end
+local s = redis.call('ZSCORE', KEYS[1], user)
+if s then
+  redis.call('HSET', KEYS[2], user, ARGV[2])
+  return {1, epoch, s, redis.call('ZRANK', KEYS[1], user) + 1, 0, 0, redis.call('ZCARD', KEYS[1]), paused, allHeld, rate, free}
 end
 local seq = redis.call('INCR', KEYS[6])
 redis.call('ZADD', KEYS[1], seq, user)
-redis.call('ZADD', KEYS[3], now, user)
-redis.call('HSET', KEYS[4], user, fresh)
-redis.call('HSET', KEYS[5], fresh, user)
-return {1, fresh, redis.call('ZRANK', KEYS[1], user) + 1, 0, 1}
+redis.call('HSET', KEYS[2], user, ARGV[2])
+-- The newest arrival is last in line: its position is the line's length (O(1), not a ZRANK).
+local count = redis.call('ZCARD', KEYS[1])
+return {1, epoch, seq, count, 0, 1, count, paused, allHeld, rate, free}

@@ -1,26 +1,28 @@
--- Reads a token's state and, for a waiting user, records the poll (waiting users who stop polling
--- drop out at the next admission tick).
--- numberOfKeys: 6
--- KEYS[1] waiting  ZSET  userId -> arrival sequence number
--- KEYS[2] active   ZSET  userId -> active-until (ms)
--- KEYS[3] seen     ZSET  userId -> last poll (ms)
--- KEYS[4] tokens   HASH  userId -> current token
--- KEYS[5] owners   HASH  token  -> userId
--- KEYS[6] stats    HASH  rate -> measured admissions per second
--- ARGV[1] token, ARGV[2] userId of the caller, ARGV[3] now (ms)
--- Returns {state, position, activeUntil, rate, waitingCount}
---   state -1 = unknown token, -2 = token of another user, 1 = WAITING, 2 = ACTIVE, 3 = EXPIRED
-local token, caller, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local owner = redis.call('HGET', KEYS[5], token)
-if not owner then return {-1, 0, 0, '0', 0} end
-if owner ~= caller then return {-2, 0, 0, '0', 0} end
-if redis.call('HGET', KEYS[4], owner) ~= token then return {3, 0, 0, '0', 0} end
-local untilMs = redis.call('ZSCORE', KEYS[2], owner)
+-- Reads the state of a (signature-checked) token's place. Read-only: signs of life are recorded
+-- in batches by the API (ZADD XX GT), not here, so a poll costs no write.
+-- numberOfKeys: 4
+-- KEYS[1] waiting    ZSET userId -> arrival sequence number
+-- KEYS[2] active     ZSET userId -> active-until (ms)
+-- KEYS[3] activeSeq  HASH userId -> seq of the admitted place
+-- KEYS[4] meta       HASH epoch, paused, soldOut, allHeld, rate
+-- ARGV[1] userId, ARGV[2] the token's seq, ARGV[3] the token's epoch, ARGV[4] now (ms)
+-- Returns {state, position, activeUntil, waitingCount, paused, allHeld, rate, free}
+--   free = admission slots open at the last tick (ceiling - active), -1 before the first tick
+--   state -1 = the line's data is gone (QUEUE_RESET), 1 = WAITING, 2 = ACTIVE, 3 = EXPIRED, 4 = SOLD_OUT
+local user, seq, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
+local m = redis.call('HMGET', KEYS[4], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate', 'ceiling')
+if m[1] ~= ARGV[3] then return {-1, 0, 0, 0, '0', '0', '0', -1} end
+local paused, allHeld, rate = m[3] or '0', m[4] or '0', m[5] or '0'
+if m[2] == '1' then return {4, 0, 0, 0, paused, allHeld, rate, -1} end
+local untilMs = redis.call('ZSCORE', KEYS[2], user)
 if untilMs then
-  if tonumber(untilMs) > now then return {2, 0, untilMs, '0', 0} end
-  return {3, 0, 0, '0', 0}
+  if tonumber(untilMs) > now and tonumber(redis.call('HGET', KEYS[3], user) or '0') == seq then
+    return {2, 0, untilMs, 0, paused, allHeld, rate, -1}
+  end
+  return {3, 0, 0, 0, paused, allHeld, rate, -1}
 end
-local rank = redis.call('ZRANK', KEYS[1], owner)
-if not rank then return {3, 0, 0, '0', 0} end
-redis.call('ZADD', KEYS[3], now, owner)
-return {1, rank + 1, 0, redis.call('HGET', KEYS[6], 'rate') or '0', redis.call('ZCARD', KEYS[1])}
+local s = redis.call('ZSCORE', KEYS[1], user)
+if not s or tonumber(s) ~= seq then return {3, 0, 0, 0, paused, allHeld, rate, -1} end
+local free = -1
+if m[6] then free = tonumber(m[6]) - redis.call('ZCARD', KEYS[2]) end
+return {1, redis.call('ZRANK', KEYS[1], user) + 1, 0, redis.call('ZCARD', KEYS[1]), paused, allHeld, rate, free}

@@ -5,10 +5,11 @@ type Reply = (string | number)[];
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    queueJoin(...args: [...keys: string[], user: string, token: string, now: number]): Result<Reply, Context>;
-    queueStatus(...args: [...keys: string[], token: string, user: string, now: number]): Result<Reply, Context>;
-    queueLeave(...args: [...keys: string[], user: string, now: number, token: string]): Result<number, Context>;
-    queuePromote(...args: (string | number)[]): Result<number[], Context>;
+    queueJoin(...args: (string | number)[]): Result<Reply, Context>;
+    queueStatus(...args: (string | number)[]): Result<Reply, Context>;
+    queueLeave(...args: (string | number)[]): Result<number, Context>;
+    queuePromote(...args: (string | number)[]): Result<Reply, Context>;
+    queueHeartbeat(...args: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -18,5 +19,6 @@ export function loadQueueScripts(redis: RedisClient): void {
     queueStatus: new URL('./queue-status.lua', import.meta.url),
     queueLeave: new URL('./queue-leave.lua', import.meta.url),
     queuePromote: new URL('./queue-promote.lua', import.meta.url),
+    queueHeartbeat: new URL('./queue-heartbeat.lua', import.meta.url),
   });
 }

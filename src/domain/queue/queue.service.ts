@@ -1,158 +1,238 @@
 // The per-concert waiting room (DESIGN.md "Waiting room"). All state lives in Redis under the
-// concert's hash tag; every read-modify-write is one Lua script.
+// concert's hash tag; every read-modify-write is one Lua script. Tokens are signed, not stored.
+import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../../platform/redis.ts';
 import { Locks } from '../../platform/lock.ts';
 import type { Config } from '../../platform/config.ts';
 import { queueKeys } from './queue.keys.ts';
 import { loadQueueScripts } from './queue.scripts.ts';
-import { concertOfToken, estimateWaitSeconds, newQueueToken } from './queue.rules.ts';
 import {
-  QueueTokenForbiddenError, QueueTokenInvalidError, QueueTokenMissingError, QueueTokenNotActiveError, QueueTokenNotFoundError,
-  QueueTokenWrongConcertError,
+  admissionCeiling, estimateWaitSeconds, planningRate, pollAfterMsFor, QueueTokenSigner, waitingPollAfterMs, type QueueTokenClaims,
+} from './queue.rules.ts';
+import {
+  ConcertSoldOutError, QueueResetError, QueueTokenForbiddenError, QueueTokenInvalidError, QueueTokenMissingError, QueueTokenNotActiveError,
+  QueueTokenNotFoundError, QueueTokenWrongConcertError,
 } from './queue.errors.ts';
+import { Heartbeats } from './queue.heartbeats.ts';
+import { publishLineState, type LineState } from './queue.broadcast.ts';
+import { isAllHeld, isSoldOut, type Inventory } from './queue.inventory.ts';
+import type { QueueEvent } from './queue.events.ts';
 
 export interface WaitingRoomSettings {
   prefix: string;
+  /** HMAC secret of the queue tokens. */
+  tokenSecret: string;
   maxActive: number;
   activeTtlSeconds: number;
+  /** A waiting fan with no sign of life for this long drops out. */
   idleTimeoutSeconds: number;
+  /** An ACTIVE fan with no request for this long loses the slot (default 120). */
+  activeIdleSeconds?: number;
+  /** At most this many ACTIVE per seat neither sold nor held (default 1.5). */
+  admitPerSeat?: number;
+  /** At most this many admissions per second per concert (0 or unset: no cap). */
+  admitRate?: number;
+  /** Most entries each sweep of a tick handles, so a tick's cost does not grow with the line (default 1000). */
+  sweepLimit?: number;
 }
 
+export type WaitingReason = 'BEFORE_OPENING' | 'PAUSED' | 'ALL_SEATS_HELD';
+
 export type QueueStatus =
-  | { state: 'WAITING'; concertId: number; token: string; position: number; waitingCount: number; estimatedWaitSeconds: number }
-  | { state: 'ACTIVE'; concertId: number; token: string; activeUntil: string }
-  | { state: 'EXPIRED'; concertId: number; token: string };
+  | {
+    state: 'WAITING'; concertId: number; token: string; position: number; waitingCount: number; estimatedWaitSeconds: number;
+    reason?: WaitingReason; pollAfterMs: number;
+  }
+  | { state: 'ACTIVE'; concertId: number; token: string; activeUntil: string; pollAfterMs: number }
+  | { state: 'SOLD_OUT'; concertId: number; token: string; pollAfterMs: number }
+  | { state: 'EXPIRED'; concertId: number; token: string; pollAfterMs: number };
 
-export interface PromotionResult { admitted: number; expiredActives: number; droppedIdle: number; waiting: number; active: number }
+export interface PromotionResult {
+  admitted: number; expiredActives: number; idleActives: number; droppedIdle: number; waiting: number; active: number;
+  /** What the tick broadcasts to the API processes. */
+  line: LineState;
+}
 
-/** Ended tokens are remembered (answering EXPIRED rather than unknown) for this long. */
-const FORGET_AFTER_MS = 3600_000;
+/** What the tick knows about the sale: the seat counts, or that MySQL could not be read. */
+export type InventoryView = Inventory | 'unreachable';
 
 export class WaitingRoom {
   /** The waiting room as configured for this deployment (QUEUE_* settings). */
-  static fromConfig(redis: RedisClient, config: Pick<Config, 'REDIS_PREFIX' | 'QUEUE_MAX_ACTIVE' | 'QUEUE_ACTIVE_TTL_SECONDS' | 'QUEUE_IDLE_TIMEOUT_SECONDS'>): WaitingRoom {
+  static fromConfig(
+    redis: RedisClient,
+    config: Pick<Config, 'REDIS_PREFIX' | 'JWT_SECRET' | 'QUEUE_TOKEN_SECRET' | 'QUEUE_MAX_ACTIVE' | 'QUEUE_ACTIVE_TTL_SECONDS' | 'QUEUE_IDLE_TIMEOUT_SECONDS'
+      | 'QUEUE_ACTIVE_IDLE_SECONDS' | 'QUEUE_ADMIT_PER_SEAT' | 'QUEUE_ADMIT_RATE'>,
+  ): WaitingRoom {
     return new WaitingRoom(redis, {
       prefix: config.REDIS_PREFIX,
+      tokenSecret: config.QUEUE_TOKEN_SECRET ?? config.JWT_SECRET,
       maxActive: config.QUEUE_MAX_ACTIVE,
       activeTtlSeconds: config.QUEUE_ACTIVE_TTL_SECONDS,
       idleTimeoutSeconds: config.QUEUE_IDLE_TIMEOUT_SECONDS,
+      activeIdleSeconds: config.QUEUE_ACTIVE_IDLE_SECONDS,
+      admitPerSeat: config.QUEUE_ADMIT_PER_SEAT,
+      admitRate: config.QUEUE_ADMIT_RATE,
     });
   }
 
+  readonly heartbeats: Heartbeats;
   private readonly redis: RedisClient;
-  private readonly s: WaitingRoomSettings;
+  private readonly s: Required<WaitingRoomSettings>;
   private readonly clock: () => number;
   private readonly locks: Locks;
+  private readonly signer: QueueTokenSigner;
 
   constructor(redis: RedisClient, settings: WaitingRoomSettings, clock: () => number = Date.now) {
     this.redis = redis;
-    this.s = settings;
+    this.s = {
+      ...settings,
+      activeIdleSeconds: settings.activeIdleSeconds ?? 120,
+      admitPerSeat: settings.admitPerSeat ?? 1.5,
+      admitRate: settings.admitRate ?? 0,
+      sweepLimit: settings.sweepLimit ?? 1000,
+    };
     this.clock = clock;
+    this.signer = new QueueTokenSigner(settings.tokenSecret);
     loadQueueScripts(redis);
     // A promoter that finds the concert's lock taken skips its tick; the holder is doing the work.
     this.locks = new Locks(redis);
+    this.heartbeats = new Heartbeats(redis, settings.prefix, clock);
+  }
+
+  get settings(): Readonly<Required<WaitingRoomSettings>> {
+    return this.s;
   }
 
   /** Joins (or re-reads the place in) a concert's line. `created` is true for a new place. */
   async join(userId: number, concertId: number): Promise<{ status: QueueStatus; created: boolean }> {
     const k = queueKeys(this.s.prefix, concertId);
-    const [state, token, position, activeUntil, created] = await this.redis.queueJoin(
-      k.waiting, k.active, k.seen, k.tokens, k.owners, k.seq, k.ended, String(userId), newQueueToken(concertId), this.clock(),
-    );
-    const t = String(token);
-    const status: QueueStatus =
-      Number(state) === 2
-        ? { state: 'ACTIVE', concertId, token: t, activeUntil: new Date(Number(activeUntil)).toISOString() }
-        : { state: 'WAITING', concertId, token: t, position: Number(position), waitingCount: Number(position), estimatedWaitSeconds: this.eta(Number(position), 0) };
-    if (status.state === 'WAITING') status.waitingCount = await this.redis.zcard(k.waiting);
+    const r = await this.redis.queueJoin(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, String(userId), this.clock(), newEpoch());
+    const [state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free] = r;
+    if (Number(state) === 4) throw new ConcertSoldOutError(concertId);
+    const token = this.signer.sign({ concertId, userId, seq: Number(seq), epoch: String(epoch) });
+    const status = this.toStatus(concertId, token, [Number(state), Number(position), Number(activeUntil), Number(waitingCount), paused, allHeld, rate, Number(free)]);
     return { status, created: Number(created) === 1 };
   }
 
-  /** The state of a token, read by its owner. Polling it keeps a waiting user in line. */
-  async status(userId: number, token: string | undefined): Promise<QueueStatus> {
+  /** Checks a token's signature and owner; its claims. */
+  verify(userId: number, token: string | undefined): QueueTokenClaims {
     if (!token) throw new QueueTokenMissingError();
-    const concertId = concertOfToken(token);
-    if (concertId === undefined) throw new QueueTokenInvalidError();
-    const k = queueKeys(this.s.prefix, concertId);
-    const [state, position, activeUntil, rate, waitingCount] = await this.redis.queueStatus(
-      k.waiting, k.active, k.seen, k.tokens, k.owners, k.stats, token, String(userId), this.clock(),
-    );
-    switch (Number(state)) {
-      case -1: throw new QueueTokenInvalidError();
-      case -2: throw new QueueTokenForbiddenError();
-      case 1: return {
-        state: 'WAITING', concertId, token, position: Number(position), waitingCount: Number(waitingCount),
-        estimatedWaitSeconds: this.eta(Number(position), Number(rate)),
-      };
-      case 2: return { state: 'ACTIVE', concertId, token, activeUntil: new Date(Number(activeUntil)).toISOString() };
-      default: return { state: 'EXPIRED', concertId, token };
-    }
+    const claims = this.signer.verify(token);
+    if (!claims) throw new QueueTokenInvalidError();
+    if (claims.userId !== userId) throw new QueueTokenForbiddenError();
+    return claims;
+  }
+
+  /** The state of a token, read by its owner. Any request with it is a sign of life. */
+  async status(userId: number, token: string | undefined): Promise<QueueStatus> {
+    const claims = this.verify(userId, token);
+    return this.read(claims, token!);
+  }
+
+  /** The exact state of an already verified token's place (one read-only script). */
+  async read(claims: QueueTokenClaims, token: string): Promise<QueueStatus> {
+    const k = queueKeys(this.s.prefix, claims.concertId);
+    const r = await this.redis.queueStatus(k.waiting, k.active, k.activeSeq, k.meta, String(claims.userId), claims.seq, claims.epoch, this.clock());
+    if (Number(r[0]) === -1) throw new QueueResetError(claims.concertId);
+    const status = this.toStatus(claims.concertId, token, [Number(r[0]), Number(r[1]), Number(r[2]), Number(r[3]), r[4]!, r[5]!, r[6]!, Number(r[7])]);
+    if (status.state === 'WAITING' || status.state === 'ACTIVE') this.heartbeats.note(claims.concertId, claims.userId);
+    return status;
   }
 
   /** Throws unless `token` is the caller's ACTIVE token for `concertId`. */
   async requireActive(userId: number, token: string | undefined, concertId: number): Promise<void> {
-    const status = await this.status(userId, token);
-    if (status.concertId !== concertId) throw new QueueTokenWrongConcertError(status.concertId, concertId);
+    const claims = this.verify(userId, token);
+    if (claims.concertId !== concertId) throw new QueueTokenWrongConcertError(claims.concertId, concertId);
+    const status = await this.read(claims, token!);
     if (status.state !== 'ACTIVE') throw new QueueTokenNotActiveError(status.state);
   }
 
   /** Leaves the line (or gives up the active slot) with the caller's token. */
   async leave(userId: number, token: string | undefined): Promise<void> {
-    await this.status(userId, token); // ownership and format checks
-    const concertId = concertOfToken(token!)!;
-    const k = queueKeys(this.s.prefix, concertId);
-    const ended = await this.redis.queueLeave(k.waiting, k.active, k.seen, k.tokens, k.ended, String(userId), this.clock(), token!);
+    const claims = this.verify(userId, token);
+    await this.read(claims, token!); // QUEUE_RESET when the line's data is gone
+    const k = queueKeys(this.s.prefix, claims.concertId);
+    const ended = await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, String(userId), String(claims.seq));
     if (ended === 0) throw new QueueTokenNotFoundError();
   }
 
   /** Ends whatever place the user has in a concert's room (after a completed payment). */
   async endFor(userId: number, concertId: number): Promise<boolean> {
     const k = queueKeys(this.s.prefix, concertId);
-    return (await this.redis.queueLeave(k.waiting, k.active, k.seen, k.tokens, k.ended, String(userId), this.clock(), '')) === 1;
+    return (await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, String(userId), '')) === 1;
   }
 
-  /** One admission tick for one concert. Safe to run concurrently: the script is atomic. */
-  async promote(concertId: number): Promise<PromotionResult> {
-    const k = queueKeys(this.s.prefix, concertId);
-    const now = this.clock();
-    const [admitted, expiredActives, droppedIdle, waiting, active] = await this.redis.queuePromote(
-      k.waiting, k.active, k.seen, k.tokens, k.ended, k.owners, k.stats, k.events,
-      now, this.s.maxActive, this.s.activeTtlSeconds * 1000, now - this.s.idleTimeoutSeconds * 1000, now - FORGET_AFTER_MS, concertId,
-    );
-    return { admitted: admitted!, expiredActives: expiredActives!, droppedIdle: droppedIdle!, waiting: waiting!, active: active! };
+  /** Stops admission for a concert; fans keep their places and are told PAUSED. */
+  async pause(concertId: number): Promise<void> {
+    await this.redis.hset(queueKeys(this.s.prefix, concertId).meta, 'paused', '1');
+  }
+
+  async resume(concertId: number): Promise<void> {
+    await this.redis.hset(queueKeys(this.s.prefix, concertId).meta, 'paused', '0');
   }
 
   /**
-   * The tick as the scheduler runs it: under a per-concert Redlock, promote, then hand the
-   * admissions recorded in the concert's stream to `relay` (Kafka) in order, deleting only what
-   * was relayed. Returns undefined when another promoter holds the lock.
+   * One admission tick for one concert. Safe to run concurrently: the script is atomic. Without an
+   * inventory only maxActive caps admission (direct calls); with 'unreachable' nobody is admitted
+   * (MySQL down: do not burn fans' active minutes on a sale that cannot proceed).
+   */
+  async promote(concertId: number, inventory?: InventoryView): Promise<PromotionResult> {
+    const k = queueKeys(this.s.prefix, concertId);
+    const now = this.clock();
+    const known = inventory !== undefined && inventory !== 'unreachable' ? inventory : undefined;
+    const ceiling = admissionCeiling(this.s.maxActive, this.s.admitPerSeat, known?.available);
+    const r = await this.redis.queuePromote(
+      k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.events,
+      now, ceiling, this.s.activeTtlSeconds * 1000, now - this.s.idleTimeoutSeconds * 1000, now - this.s.activeIdleSeconds * 1000,
+      this.s.admitRate, known ? Number(isSoldOut(known)) : -1, known ? Number(isAllHeld(known)) : -1, concertId, this.s.sweepLimit,
+      inventory === 'unreachable' ? 1 : 0,
+    );
+    const n = r.map(Number);
+    return {
+      admitted: n[0]!, expiredActives: n[1]!, idleActives: n[2]!, droppedIdle: n[3]!, waiting: n[4]!, active: n[5]!,
+      line: {
+        concertId, headSeq: n[6]!, tailSeq: n[7]!, waiting: n[4]!, active: n[5]!, rate: n[11]!,
+        paused: n[8] === 1, soldOut: n[9] === 1, allHeld: n[10] === 1, ceiling: n[12]!, at: now,
+      },
+    };
+  }
+
+  /**
+   * The tick as the scheduler runs it: under a per-concert Redlock, promote and broadcast the
+   * line's state; then, after releasing it, hand the events recorded in the concert's stream to
+   * `relay` (Kafka) in order, deleting only what was relayed. No network call to Kafka happens
+   * under the promoter's lock (issue 9): a slow broker never delays admission. The relay has a
+   * lock of its own so events keep their order. Returns undefined when another promoter holds the lock.
    */
   async promoteExclusively(
     concertId: number,
-    relay: (events: AdmittedEvent[]) => Promise<void>,
+    inventory: InventoryView | undefined,
+    relay: (events: QueueEvent[]) => Promise<void>,
   ): Promise<(PromotionResult & { relayed: number }) | undefined> {
     const k = queueKeys(this.s.prefix, concertId);
-    return this.locks.ifFree(k.promoterLock, 5000, async () => {
-      const result = await this.promote(concertId);
-      const relayed = await this.relayAdmitted(concertId, relay);
-      return { ...result, relayed };
+    const result = await this.locks.ifFree(k.promoterLock, 5000, async () => {
+      const r = await this.promote(concertId, inventory);
+      await publishLineState(this.redis, this.s.prefix, r.line);
+      return r;
     });
+    if (!result) return undefined;
+    const relayed = (await this.locks.ifFree(k.relayLock, 15_000, () => this.relayEvents(concertId, relay))) ?? 0;
+    return { ...result, relayed };
   }
 
-  /** Relays pending admission events, oldest first, in batches; stops at the first failure. */
-  async relayAdmitted(concertId: number, relay: (events: AdmittedEvent[]) => Promise<void>): Promise<number> {
+  /** Relays pending queue events, oldest first, in batches; stops at the first failure. */
+  async relayEvents(concertId: number, relay: (events: QueueEvent[]) => Promise<void>): Promise<number> {
     const k = queueKeys(this.s.prefix, concertId);
     let total = 0;
     for (;;) {
       const entries = await this.redis.xrange(k.events, '-', '+', 'COUNT', 500);
       if (entries.length === 0) return total;
-      const events = entries.map(([id, fields]) => {
+      const events = entries.map(([id, fields]): QueueEvent => {
         const f: Record<string, string> = {};
         for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-        return {
-          streamId: id, concertId, userId: Number(f.userId),
-          activeUntil: new Date(Number(f.activeUntil)).toISOString(), occurredAt: new Date(Number(f.occurredAt)).toISOString(),
-        };
+        const occurredAt = new Date(Number(f.occurredAt)).toISOString();
+        if (f.type === 'sold_out') return { type: 'sold_out', streamId: id, concertId, occurredAt };
+        return { type: 'admitted', streamId: id, concertId, userId: Number(f.userId), activeUntil: new Date(Number(f.activeUntil)).toISOString(), occurredAt };
       });
       await relay(events);
       await this.redis.xdel(k.events, ...entries.map(([id]) => id));
@@ -160,9 +240,49 @@ export class WaitingRoom {
     }
   }
 
-  private eta(position: number, rate: number): number {
-    return estimateWaitSeconds(position, rate, this.s.maxActive, this.s.activeTtlSeconds);
+  /**
+   * Many joins in one pipeline, through the same join script (the load runner's bulk filler: a
+   * million fans in one line without a million HTTP requests). Returns how many places were made.
+   */
+  async joinMany(userIds: number[], concertId: number): Promise<number> {
+    const k = queueKeys(this.s.prefix, concertId);
+    const p = this.redis.pipeline();
+    const now = this.clock();
+    for (const u of userIds) p.queueJoin(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, String(u), now, newEpoch());
+    const replies = (await p.exec()) ?? [];
+    return replies.filter(([err, r]) => !err && Number((r as unknown[])[5]) === 1).length;
+  }
+
+  /** Pacing and ETA from the planning rate (measured, or turnover per TTL). */
+  private toStatus(concertId: number, token: string, r: [number, number, number, number, unknown, unknown, unknown, number]): QueueStatus {
+    const [state, position, activeUntil, waitingCount, paused, allHeld, rate, free] = r;
+    switch (state) {
+      case 1: {
+        const planning = planningRate(Number(rate), this.s.maxActive, this.s.activeTtlSeconds);
+        const reason: WaitingReason | undefined = String(paused) === '1' ? 'PAUSED' : String(allHeld) === '1' ? 'ALL_SEATS_HELD' : undefined;
+        return {
+          state: 'WAITING', concertId, token, position, waitingCount,
+          estimatedWaitSeconds: estimateWaitSeconds(position, Number(rate), this.s.maxActive, this.s.activeTtlSeconds),
+          ...(reason ? { reason } : {}),
+          pollAfterMs: waitingPollAfterMs(position, planning, reason ? 0 : openSlots(free, this.s.maxActive)),
+        };
+      }
+      case 2: return { state: 'ACTIVE', concertId, token, activeUntil: new Date(activeUntil).toISOString(), pollAfterMs: pollAfterMsFor('ACTIVE') };
+      case 4: return { state: 'SOLD_OUT', concertId, token, pollAfterMs: pollAfterMsFor('SOLD_OUT') };
+      default: return { state: 'EXPIRED', concertId, token, pollAfterMs: pollAfterMsFor('EXPIRED') };
+    }
   }
 }
 
-export interface AdmittedEvent { streamId: string; concertId: number; userId: number; activeUntil: string; occurredAt: string }
+/** Slots the last tick left open; before any tick, the whole active set. */
+export function openSlots(free: number, maxActive: number): number {
+  return free < 0 ? maxActive : free;
+}
+
+/** The line's incarnation id: 8 base-36 characters, new whenever the line's data is (re)created. */
+function newEpoch(): string {
+  return BigInt(`0x${randomBytes(6).toString('hex')}`).toString(36).padStart(8, '0').slice(-8);
+}
+
+export type { AdmittedEvent, QueueEvent } from './queue.events.ts';
+export type { LineState } from './queue.broadcast.ts';
