@@ -124,5 +124,6 @@ ENV
     ;;
   down) stop_all ;;
   jars) kafka_jars ;;  # only make sure the broker's jars are there (tests start private brokers)
+  redis-cluster|kafka-cluster) exec bash "$root/scripts/$1.sh" "${@:2}" ;;  # docs/topologies.md
   *) fail "usage: npm run services [-- up|down|jars]" ;;
 esac

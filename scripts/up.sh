@@ -97,7 +97,7 @@ start() { # name, command...
   pids+=("$!")
   names+=("$name")
 }
-start api node dist/api/server.js
+start api node dist/api/main.js
 for i in $(seq 1 "$WORKERS"); do start "worker-$i" node dist/workers/main.js; done
 
 base="http://127.0.0.1:$PORT"

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { existsSync } from 'node:fs';
 import { createOrm, parseDatabaseUrl } from '../src/platform/db.ts';
+import { connectRedis, createRedis } from '../src/platform/redis.ts';
 import { ormModel } from '../src/domain/model.ts';
 import { MAX_WORKERS, workerDbName } from './support/workers.ts';
 
@@ -18,6 +19,8 @@ declare module 'vitest' {
     dbDriver: 'mariadb' | 'mysql';
     redisUrl: string;
     kafkaBrokers: string;
+    /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES), or '' for the single Redis. */
+    redisClusterNodes: string;
   }
 }
 
@@ -61,6 +64,14 @@ async function assertReachable(s: Services): Promise<void> {
   const redis = new Redis(s.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
   await redis.connect().then(() => redis.ping()).catch((e: Error) => problems.push(`Redis at ${s.redisUrl}: ${e.message}`));
   redis.disconnect();
+  const clusterNodes = process.env.REDIS_CLUSTER_NODES?.split(',').filter(Boolean);
+  if (clusterNodes?.length) {
+    const cluster = createRedis({ REDIS_URL: s.redisUrl, REDIS_CLUSTER_NODES: clusterNodes }, 'command');
+    await connectRedis(cluster).then(() => cluster.cluster('INFO')).then((info) => {
+      if (!String(info).includes('cluster_state:ok')) throw new Error('cluster_state is not ok');
+    }).catch((e: Error) => problems.push(`Redis Cluster at ${clusterNodes.join(',')}: ${e.message}`));
+    cluster.disconnect();
+  }
   const admin = new Kafka({ brokers: s.kafkaBrokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
   await admin.connect().then(() => admin.listTopics()).catch((e: Error) => problems.push(`Kafka at ${s.kafkaBrokers}: ${e.message}`));
   await admin.disconnect();
@@ -111,5 +122,6 @@ export default async function setup(project: TestProject) {
   project.provide('dbDriver', services.dbDriver);
   project.provide('redisUrl', services.redisUrl);
   project.provide('kafkaBrokers', services.kafkaBrokers);
+  project.provide('redisClusterNodes', process.env.REDIS_CLUSTER_NODES ?? '');
   return () => services.stop();
 }

@@ -1,6 +1,6 @@
 // What every router factory gets: one object, built once in src/api/routes.ts.
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { EntityManager } from '../platform/db.ts';
@@ -20,7 +20,7 @@ export interface ApiContext {
   auth: RequestHandler;
   /** A fresh EntityManager fork for a use case. */
   em: () => EntityManager;
-  redis: Redis;
+  redis: RedisClient;
   cache: ResponseCache;
   waitingRoom: WaitingRoom;
   queues: JobQueues;

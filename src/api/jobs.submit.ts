@@ -3,7 +3,7 @@
 // the job kind, load shedding of its queue, and the user's unfinished-job cap. Then enqueue and
 // answer 202 at once.
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
@@ -31,7 +31,7 @@ export class JobSubmitter {
     this.g = guards;
   }
 
-  static fromConfig(redis: Redis, config: Config, queues: JobQueues, events: JobEvents): JobSubmitter {
+  static fromConfig(redis: RedisClient, config: Config, queues: JobQueues, events: JobEvents): JobSubmitter {
     return new JobSubmitter({
       queues,
       idempotency: new IdempotencyKeys(redis, config.REDIS_PREFIX, queues),

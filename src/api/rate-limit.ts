@@ -11,7 +11,7 @@
 // A key that went over its limit is then refused from process memory until its window ends, so
 // a flooder costs no Redis command per request (inMemoryBlockOnConsumed).
 import type { Request, RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import type { Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../platform/config.ts';
@@ -47,7 +47,7 @@ export class RateLimits {
   private readonly adminLoginLimiter?: Limiter;
   private readonly refused;
 
-  constructor(redis: Redis, config: Config, metrics: Registry) {
+  constructor(redis: RedisClient, config: Config, metrics: Registry) {
     this.enabled = config.RATE_LIMITS === 'on';
     this.refused = sharedCounter(metrics, 'rate_limited_total', 'requests refused with 429 RATE_LIMITED', ['class', 'by']);
     const make = (name: string, rule: Rule | undefined): Limiter | undefined => {

@@ -61,10 +61,10 @@ export function buildApi(runtime: Runtime): Api {
   });
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
   const waitingRoom = WaitingRoom.fromConfig(redis, config);
-  const blocking = createRedis(config.REDIS_URL, 'blocking');
+  const blocking = createRedis(config, 'blocking');
   blocking.on('error', () => undefined);
   // One subscription per process to the admission ticks' broadcasts feeds every queue stream.
-  const lineFeed = new LineStateFeed(createRedis(config.REDIS_URL, 'blocking'), config.REDIS_PREFIX);
+  const lineFeed = new LineStateFeed(createRedis(config, 'blocking'), config.REDIS_PREFIX);
   const queueStream = new QueueStreamHub(waitingRoom, lineFeed, logger, (id) => queues.ensureAdmissionTicker(id));
   // One completion subscription per process, on every queue users submit to.
   const jobEvents = new JobEvents(blocking, config.REDIS_PREFIX, [...new Set(USER_JOBS.map(([, d]) => d.queue))]);

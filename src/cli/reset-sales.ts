@@ -5,7 +5,7 @@
 // Refuses to run with NODE_ENV=production.
 import { loadConfig } from '../platform/config.ts';
 import { createOrm } from '../platform/db.ts';
-import { createRedis, connectRedis } from '../platform/redis.ts';
+import { createRedis, connectRedis, masters } from '../platform/redis.ts';
 import { ormModel } from '../domain/model.ts';
 import { seedWallets } from '../domain/wallet/wallet.seed.ts';
 import { JobQueues } from '../jobs/jobs.queues.ts';
@@ -16,7 +16,7 @@ if (config.NODE_ENV === 'production') {
   process.exit(2);
 }
 const orm = await createOrm(config, ormModel);
-const redis = await connectRedis(createRedis(config.REDIS_URL, 'command'));
+const redis = await connectRedis(createRedis(config, 'command'));
 try {
   const conn = orm.em.getConnection();
   for (const sql of [
@@ -28,12 +28,16 @@ try {
   await seedWallets(orm.em.fork(), users, 1_000_000);
   let dropped = 0;
   for (const pattern of [`${config.REDIS_PREFIX}:{q:*`, `${config.REDIS_PREFIX}:{ranking}*`, `${config.REDIS_PREFIX}:cache:*`, `${config.REDIS_PREFIX}:idem:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) dropped += await redis.unlink(...keys);
-    } while (cursor !== '0');
+    // SCAN walks one node: on a Redis Cluster, walk every master (and unlink key by key, as the
+    // keys of one page may live in different slots).
+    for (const node of masters(redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        for (const n of await Promise.all(keys.map((key) => node.unlink(key)))) dropped += n;
+      } while (cursor !== '0');
+    }
   }
   const queues = new JobQueues(redis, config.REDIS_PREFIX, { tickMs: config.QUEUE_TICK_MS });
   for (const q of Object.values(queues.queues)) await q.obliterate({ force: true });

@@ -7,7 +7,7 @@
 //
 // The same stream also counts completions per queue, which is what load shedding measures.
 import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import type { QueueName } from './jobs.catalog.ts';
 import { bullPrefix } from './jobs.queues.ts';
 
@@ -54,11 +54,11 @@ export class JobEvents {
   private readonly streams: QueueEvents[] = [];
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly rates = new Map<QueueName, RateWindow>();
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly prefix: string;
   private readonly queues: QueueName[];
 
-  constructor(connection: Redis, redisPrefix: string, queues: QueueName[]) {
+  constructor(connection: RedisClient, redisPrefix: string, queues: QueueName[]) {
     this.connection = connection;
     this.prefix = bullPrefix(redisPrefix);
     this.queues = queues;

@@ -3,7 +3,7 @@
 // the same key then starts a fresh attempt (a new job id) in its place. Money stays safe even so:
 // a charge posts under its job id, a payment under its reservation id, each at most once.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import type { JobOutcome } from './jobs.catalog.ts';
 import type { JobQueues } from './jobs.queues.ts';
 import { loadJobScripts } from './jobs.scripts.ts';
@@ -19,10 +19,10 @@ export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex'
 export type Precheck = { repeat: string } | { start: true; replaces: string };
 
 export class IdempotencyKeys {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private readonly queues: JobQueues;
-  constructor(redis: Redis, redisPrefix: string, queues: JobQueues) {
+  constructor(redis: RedisClient, redisPrefix: string, queues: JobQueues) {
     loadJobScripts(redis);
     this.redis = redis;
     this.prefix = redisPrefix;

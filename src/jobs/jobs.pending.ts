@@ -1,7 +1,7 @@
 // At most MAX_PENDING_JOBS_PER_USER unfinished jobs per user, checked before anything is enqueued.
 // Counted from the jobs' own state (see jobs-pending-reserve.lua): a job that completes, fails for
 // good, or whose worker dies and which is then retried, counts exactly as long as it is unfinished.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import { JOBS, type JobName } from './jobs.catalog.ts';
 import { bullPrefix } from './jobs.queues.ts';
 import { loadJobScripts } from './jobs.scripts.ts';
@@ -13,10 +13,10 @@ const ENQUEUE_GRACE_MS = 10_000;
 const STALE_MS = 15 * 60_000;
 
 export class PendingJobs {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private readonly max: number;
-  constructor(redis: Redis, redisPrefix: string, max: number) {
+  constructor(redis: RedisClient, redisPrefix: string, max: number) {
     loadJobScripts(redis);
     this.redis = redis;
     this.prefix = bullPrefix(redisPrefix);

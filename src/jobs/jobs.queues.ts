@@ -1,6 +1,6 @@
 // BullMQ Queue instances for producers (API and workers that enqueue follow-up jobs).
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import { randomUUID } from 'node:crypto';
 import { JOBS, QUEUES, userJobByPrefix, type JobName, type JobPayload, type QueueName } from './jobs.catalog.ts';
 
@@ -15,7 +15,7 @@ export class JobQueues {
   /** Concert id → when this process last made sure its admission scheduler exists. */
   private readonly tickerEnsuredAt = new Map<number, number>();
 
-  constructor(connection: Redis, redisPrefix: string, opts: { tickMs: number }) {
+  constructor(connection: RedisClient, redisPrefix: string, opts: { tickMs: number }) {
     const prefix = bullPrefix(redisPrefix);
     this.queues = Object.fromEntries(QUEUES.map((q) => [q, new Queue(q, { connection, prefix })])) as Record<QueueName, Queue>;
     for (const q of Object.values(this.queues)) q.on('error', () => undefined); // surfaced by the caller's awaited call

@@ -1,13 +1,13 @@
 // Per-user submission limits per minute for job kinds that need one (wallet charges): a fixed
 // one-minute window counted in Redis, shared by every API process.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import type { JobName } from './jobs.catalog.ts';
 import { SubmitRateLimitedError } from './jobs.errors.ts';
 
 export class SubmitRate {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
-  constructor(redis: Redis, redisPrefix: string) {
+  constructor(redis: RedisClient, redisPrefix: string) {
     this.redis = redis;
     this.prefix = redisPrefix;
   }

@@ -1,4 +1,5 @@
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from '../platform/redis.ts';
 import { loadLuaScripts } from '../platform/redis.ts';
 
 declare module 'ioredis' {
@@ -8,7 +9,7 @@ declare module 'ioredis' {
   }
 }
 
-export function loadJobScripts(redis: Redis): void {
+export function loadJobScripts(redis: RedisClient): void {
   loadLuaScripts(redis, {
     jobsPendingReserve: new URL('./jobs-pending-reserve.lua', import.meta.url),
     jobsIdempotencyClaim: new URL('./jobs-idempotency-claim.lua', import.meta.url),

@@ -9,7 +9,8 @@
 // was reading, so a read that raced a write cannot park a stale value in Redis for the full TTL.
 // Negative caching: a loader that throws a `*_NOT_FOUND` AppError is remembered (in both levels)
 // for `notFoundTtlMs`, so a stream of unknown ids does not each reach MySQL; hits rethrow it.
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import { duplicateRedis, type RedisClient } from './redis.ts';
 import type { Counter, Registry } from 'prom-client';
 import { LRUCache } from 'lru-cache';
 import { sharedCounter } from './metrics.ts';
@@ -47,6 +48,14 @@ if v ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`;
 
+/**
+ * The Redis key of a cached value. Its version (`:v`) and loader lock (`:loading`) extend it, and
+ * the braces give all three one hash slot: the MULTI and the Lua script use them together.
+ */
+export function cacheValueKey(prefix: string, key: string): string {
+  return `${prefix}:cache:{${key}}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ResponseCache {
@@ -56,11 +65,11 @@ export class ResponseCache {
   private readonly channel: string;
   private readonly loads: Counter<'cache'>;
   private readonly hits: Counter<'cache' | 'level'>;
-  private subscriber?: Redis;
-  private readonly redis: Redis;
+  private subscriber?: RedisClient;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
 
-  constructor(redis: Redis, prefix: string, metrics: Registry, limits: Partial<CacheLimits> = {}) {
+  constructor(redis: RedisClient, prefix: string, metrics: Registry, limits: Partial<CacheLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     this.l1 = boundedL1(this.limits);
     this.redis = redis;
@@ -73,7 +82,7 @@ export class ResponseCache {
 
   /** Subscribes to invalidations from other processes (a dedicated connection, as Redis requires). */
   async start(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, lazyConnect: false });
+    this.subscriber = duplicateRedis(this.redis, { enableOfflineQueue: true, lazyConnect: false });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel, key: string) => this.l1.delete(key));
     // After a reconnect some invalidations may have been missed: drop everything.
@@ -112,7 +121,7 @@ export class ResponseCache {
   }
 
   private async fetch(cache: string, key: string, opts: CacheOptions, load: () => Promise<unknown>, tags: string[]): Promise<string> {
-    const valueKey = `${this.prefix}:cache:${key}`;
+    const valueKey = this.valueKey(key);
     const lockKey = `${valueKey}:loading`;
     for (let attempt = 0; ; attempt++) {
       const [[, cached], [, version]] = (await this.redis.multi().get(valueKey).get(`${valueKey}:v`).exec()) as [[null, string | null], [null, string | null]];
@@ -154,9 +163,8 @@ export class ResponseCache {
   }
 
   private async tagKey(key: string, tags: string[], ttlMs: number): Promise<void> {
-    const tx = this.redis.multi();
-    for (const tag of tags) tx.sadd(this.tagSet(tag), key).pexpire(this.tagSet(tag), ttlMs + 60_000);
-    await tx.exec();
+    // One MULTI per tag set: each set is one key, so one hash slot on a Redis Cluster.
+    await Promise.all(tags.map((tag) => this.redis.multi().sadd(this.tagSet(tag), key).pexpire(this.tagSet(tag), ttlMs + 60_000).exec()));
   }
 
   private tagSet(tag: string): string {
@@ -171,14 +179,17 @@ export class ResponseCache {
 
   /** Drops keys everywhere: Redis values, the L1 of every process, and any racing load's result. One round trip. */
   async invalidate(...keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const tx = this.redis.multi();
-    for (const key of keys) {
-      const valueKey = `${this.prefix}:cache:${key}`;
+    // One transaction per key, sent together (still about one round trip): a MULTI must keep its
+    // keys in one hash slot on a Redis Cluster, and no reader needs two keys to change at once.
+    await Promise.all(keys.map((key) => {
+      const valueKey = this.valueKey(key);
       this.l1.delete(key);
-      tx.incr(`${valueKey}:v`).pexpire(`${valueKey}:v`, 86_400_000).del(valueKey).publish(this.channel, key);
-    }
-    await tx.exec();
+      return this.redis.multi().incr(`${valueKey}:v`).pexpire(`${valueKey}:v`, 86_400_000).del(valueKey).publish(this.channel, key).exec();
+    }));
+  }
+
+  private valueKey(key: string): string {
+    return cacheValueKey(this.prefix, key);
   }
 }
 

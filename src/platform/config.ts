@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const csv = z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
 
 // --- abuse, limits and secrets (issue 12): helpers -------------------------------------------
 /** `points/seconds` (e.g. `30/60`), or `off`: one rate limit of a route class per user or per IP. */
@@ -65,6 +66,13 @@ const envSchema = z
     REDIS_URL: z.string().url().optional(),
     // Prefixes every Redis key and BullMQ queue; tests use a random one per file for isolation.
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('encore'),
+    // Seed nodes of a Redis Cluster (host:port, comma-separated); when set every client is a
+    // Cluster client and REDIS_URL is not used (docs/topologies.md).
+    REDIS_CLUSTER_NODES: csv.optional(),
+    // Independent Redis masters (redis:// URLs) for Redlock's quorum; unset = the main client.
+    REDLOCK_NODES: csv.optional(),
+    // API processes per host (node:cluster), sharing PORT.
+    API_PROCESSES: int(1, 1),
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
     KAFKA_CLIENT_ID: z.string().default('encore'),
     KAFKA_TOPIC_PREFIX: z.string().default(''),

@@ -41,6 +41,18 @@ export function topicName(config: Pick<Config, 'KAFKA_TOPIC_PREFIX'>, name: stri
   return `${config.KAFKA_TOPIC_PREFIX}${name}`;
 }
 
+/**
+ * How topics are replicated on a cluster of `brokers`: from three brokers on, at least three
+ * copies with `min.insync.replicas` a majority (2 of 3), so that an acks=all write survives one
+ * broker's loss and producers keep going while one broker is down. Below three brokers (a
+ * development broker) the configured factor, and acks=all means the one copy there is.
+ */
+export function topicReplication(brokers: number, configured: number): { replicationFactor: number; minInsyncReplicas?: number } {
+  if (brokers < 3) return { replicationFactor: configured };
+  const replicationFactor = Math.max(configured, 3);
+  return { replicationFactor, minInsyncReplicas: Math.floor(replicationFactor / 2) + 1 };
+}
+
 /** Creates the topics that do not exist yet; existing ones are left alone. */
 export async function ensureTopics(
   kafka: Kafka,
@@ -53,12 +65,15 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length === 0) return;
+    const { brokers } = await admin.describeCluster();
+    const { replicationFactor, minInsyncReplicas } = topicReplication(brokers.length, config.KAFKA_REPLICATION_FACTOR);
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: config.KAFKA_TOPIC_PARTITIONS,
-        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        replicationFactor,
+        configEntries: minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }] : [],
       })),
     });
   } finally {

@@ -15,7 +15,7 @@ export interface RunningWorkers { context: WorkerContext; close(): Promise<void>
 export async function startWorkers(runtime: Runtime, opts: { concurrency?: number } = {}): Promise<RunningWorkers> {
   const { config, logger } = runtime;
   const context = createWorkerContext(runtime);
-  const connection = createRedis(config.REDIS_URL, 'blocking');
+  const connection = createRedis(config, 'blocking');
   const workers = QUEUES.map((queue) => {
     const worker = new Worker(
       queue,

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
 import { testRuntime, uniqueId } from '../support/env.ts';
 import { loadLuaScripts } from '../../src/platform/redis.ts';
 import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
@@ -61,7 +61,7 @@ describe('MySQL', () => {
 
 describe('Redis Lua loader', () => {
   it('runs a .lua file registered with defineCommand, atomically under concurrency', async () => {
-    const redis: Redis = rt.redis;
+    const redis = rt.redis;
     loadLuaScripts(redis, { incrIfBelow: new URL('../fixtures/incr-if-below.lua', import.meta.url) });
     const key = `${rt.config.REDIS_PREFIX}:counter`;
     const results = await Promise.all(Array.from({ length: 50 }, () => redis.incrIfBelow(key, 10)));

@@ -2,7 +2,7 @@
 // idle actives, the inventory ceiling, the rate cap, pause, sold-out, signed tokens, and the
 // queue events relayed in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { createRedis } from '../../src/platform/redis.ts';
 import type { Runtime } from '../../src/platform/runtime.ts';
 import { WaitingRoom, type QueueEvent, type WaitingRoomSettings } from '../../src/domain/queue/queue.service.ts';
 import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
@@ -26,7 +26,7 @@ describe('promotion', () => {
     for (let u = 1; u <= 150; u++) tokens.push((await room.join(u, concertId)).status.token);
 
     // Five promoters, each with its own connection, as five worker processes would be.
-    const clients = Array.from({ length: 5 }, () => new Redis(rt.config.REDIS_URL));
+    const clients = Array.from({ length: 5 }, () => createRedis(rt.config, 'blocking'));
     try {
       const rooms = clients.map((c) => new WaitingRoom(c, settings()));
       const results = await Promise.all(rooms.map((r) => r.promote(concertId)));

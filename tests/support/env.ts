@@ -28,6 +28,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     DB_POOL_MAX: '10',
     REDIS_URL: inject('redisUrl'),
     REDIS_PREFIX: `t${id}`,
+    // The same files run once more against a Redis Cluster in CI (.ci/run).
+    ...(inject('redisClusterNodes') ? { REDIS_CLUSTER_NODES: inject('redisClusterNodes') } : {}),
     KAFKA_BROKERS: inject('kafkaBrokers'),
     KAFKA_TOPIC_PREFIX: `t${id}.`,
     KAFKA_TOPIC_PARTITIONS: '3',

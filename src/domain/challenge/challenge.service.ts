@@ -1,16 +1,16 @@
 // The join challenge with its Redis state: which concerts require it (a set, toggled by the
 // JOIN_CHALLENGE_CONCERTS list at start or by an admin later) and which challenges were used
 // (SET NX with the challenge's remaining lifetime: each challenge admits one join, ever).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.ts';
 import { ChallengeReplayedError, ChallengeRequiredError } from './challenge.errors.ts';
 import { issueChallenge, verifyChallenge } from './challenge.rules.ts';
 
 export interface ChallengeSettings { secret: string; difficulty: number; ttlSeconds: number; prefix: string }
 
 export class JoinChallenges {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly s: ChallengeSettings;
-  constructor(redis: Redis, settings: ChallengeSettings) {
+  constructor(redis: RedisClient, settings: ChallengeSettings) {
     this.redis = redis;
     this.s = settings;
   }

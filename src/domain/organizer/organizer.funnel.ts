@@ -12,7 +12,7 @@
 //   holding / paid / released / expired   reservations PENDING / CONFIRMED / RELEASED / EXPIRED
 //   soldOut    every schedule still on sale is SOLD_OUT
 //   seatsLeft  seats AVAILABLE (neither held nor sold) in schedules not cancelled
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.ts';
 import type { EntityManager } from '../../platform/db.ts';
 import { queueKeys } from '../queue/queue.keys.ts';
 
@@ -35,7 +35,7 @@ export const FUNNEL_STAGES = [
 interface QueueCounts { joined: number; waiting: number; admitted: number; active: number }
 
 /** One round trip for all of a concert's queue counts. */
-export async function queueCounts(redis: Redis, prefix: string, concertId: number, now: number): Promise<QueueCounts> {
+export async function queueCounts(redis: RedisClient, prefix: string, concertId: number, now: number): Promise<QueueCounts> {
   const k = queueKeys(prefix, concertId);
   const res = await redis.pipeline().get(k.seq).zcard(k.waiting).zcount(k.active, `(${now}`, '+inf').hget(k.meta, 'admitted').exec();
   const failed = res?.find(([err]) => err);
@@ -47,7 +47,7 @@ export async function queueCounts(redis: Redis, prefix: string, concertId: numbe
 type Counted = { concert_id: number; status: string; n: number | string }[];
 
 /** The funnels of several concerts: three grouped queries in all, plus one Redis round trip each. */
-export async function readFunnels(em: EntityManager, redis: Redis, prefix: string, concertIds: number[], now: Date): Promise<Funnel[]> {
+export async function readFunnels(em: EntityManager, redis: RedisClient, prefix: string, concertIds: number[], now: Date): Promise<Funnel[]> {
   if (concertIds.length === 0) return [];
   const conn = em.getConnection();
   const marks = concertIds.map(() => '?').join(',');
@@ -98,11 +98,11 @@ export async function concertsOnSale(em: EntityManager, now: Date, limit: number
 export class Funnels {
   private readonly memo = new Map<number, { at: number; value: Promise<Funnel> }>();
   private readonly em: () => EntityManager;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private readonly memoMs: number;
 
-  constructor(em: () => EntityManager, redis: Redis, prefix: string, memoMs = 1000) {
+  constructor(em: () => EntityManager, redis: RedisClient, prefix: string, memoMs = 1000) {
     this.em = em;
     this.redis = redis;
     this.prefix = prefix;

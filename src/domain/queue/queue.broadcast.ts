@@ -2,7 +2,7 @@
 // one pub/sub channel; every API process subscribes once and updates its connected fans from it
 // locally (positions estimated from head/tail sequence numbers, see estimatePosition), so push
 // costs no Redis call per fan per tick.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.ts';
 import { queueStateChannel } from './queue.keys.ts';
 
 export interface LineState {
@@ -39,7 +39,7 @@ export function decodeLineState(text: string): LineState | undefined {
   }
 }
 
-export async function publishLineState(redis: Redis, prefix: string, state: LineState): Promise<void> {
+export async function publishLineState(redis: RedisClient, prefix: string, state: LineState): Promise<void> {
   await redis.publish(queueStateChannel(prefix), encodeLineState(state));
 }
 
@@ -50,10 +50,10 @@ export async function publishLineState(redis: Redis, prefix: string, state: Line
 export class LineStateFeed {
   private readonly listeners = new Map<number, Set<(s: LineState) => void>>();
   private readonly latest = new Map<number, LineState>();
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private readonly channel: string;
 
-  constructor(subscriber: Redis, prefix: string) {
+  constructor(subscriber: RedisClient, prefix: string) {
     this.subscriber = subscriber;
     this.channel = queueStateChannel(prefix);
     // Reconnection is ioredis's job; a down Redis shows in /health/ready, not as an unhandled error.

@@ -4,7 +4,7 @@
 // or was dropped meanwhile, nor moves a sign of life backwards (several API processes flush the
 // same users).
 // Before: one ZADD per poll per fan inside the status script.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.ts';
 import { queueKeys } from './queue.keys.ts';
 import { loadQueueScripts } from './queue.scripts.ts';
 
@@ -13,13 +13,13 @@ const CHUNK = 2000;
 export class Heartbeats {
   private pending = new Map<number, Set<number>>();
   private timer?: NodeJS.Timeout;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private readonly clock: () => number;
   /** Users whose signs of life are implied (e.g. an open SSE stream), asked for at each flush. */
   private readonly standing = new Set<() => Iterable<[number, number]>>();
 
-  constructor(redis: Redis, prefix: string, clock: () => number) {
+  constructor(redis: RedisClient, prefix: string, clock: () => number) {
     this.redis = redis;
     this.prefix = prefix;
     this.clock = clock;

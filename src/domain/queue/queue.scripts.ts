@@ -1,5 +1,5 @@
-import type { Redis, Result } from 'ioredis';
-import { loadLuaScripts } from '../../platform/redis.ts';
+import type { Result } from 'ioredis';
+import { loadLuaScripts, type RedisClient } from '../../platform/redis.ts';
 
 type Reply = (string | number)[];
 
@@ -13,7 +13,7 @@ declare module 'ioredis' {
   }
 }
 
-export function loadQueueScripts(redis: Redis): void {
+export function loadQueueScripts(redis: RedisClient): void {
   loadLuaScripts(redis, {
     queueJoin: new URL('./queue-join.lua', import.meta.url),
     queueStatus: new URL('./queue-status.lua', import.meta.url),

@@ -1,7 +1,7 @@
 // The per-concert waiting room (DESIGN.md "Waiting room"). All state lives in Redis under the
 // concert's hash tag; every read-modify-write is one Lua script. Tokens are signed, not stored.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.ts';
 import { Locks } from '../../platform/lock.ts';
 import type { Config } from '../../platform/config.ts';
 import { queueKeys } from './queue.keys.ts';
@@ -59,7 +59,7 @@ export type InventoryView = Inventory | 'unreachable';
 export class WaitingRoom {
   /** The waiting room as configured for this deployment (QUEUE_* settings). */
   static fromConfig(
-    redis: Redis,
+    redis: RedisClient,
     config: Pick<Config, 'REDIS_PREFIX' | 'JWT_SECRET' | 'QUEUE_TOKEN_SECRET' | 'QUEUE_MAX_ACTIVE' | 'QUEUE_ACTIVE_TTL_SECONDS' | 'QUEUE_IDLE_TIMEOUT_SECONDS'
       | 'QUEUE_ACTIVE_IDLE_SECONDS' | 'QUEUE_ADMIT_PER_SEAT' | 'QUEUE_ADMIT_RATE'>,
   ): WaitingRoom {
@@ -76,13 +76,13 @@ export class WaitingRoom {
   }
 
   readonly heartbeats: Heartbeats;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly s: Required<WaitingRoomSettings>;
   private readonly clock: () => number;
   private readonly locks: Locks;
   private readonly signer: QueueTokenSigner;
 
-  constructor(redis: Redis, settings: WaitingRoomSettings, clock: () => number = Date.now) {
+  constructor(redis: RedisClient, settings: WaitingRoomSettings, clock: () => number = Date.now) {
     this.redis = redis;
     this.s = {
       ...settings,

@@ -1,8 +1,8 @@
 // Concert rankings in Redis sorted sets, fed by events:
 //   popular  paid reservations per concert (payment.completed), highest first;
 //   sellout  seconds from booking open to the last seat sold per schedule (schedule.sold_out), fastest first.
-import type { Redis, Result } from 'ioredis';
-import { loadLuaScripts } from '../../platform/redis.ts';
+import type { Result } from 'ioredis';
+import { loadLuaScripts, type RedisClient } from '../../platform/redis.ts';
 import type { EventEnvelope } from '../events/events.envelope.ts';
 import { PERIOD_TTL_SECONDS, rankingKey, type Period, type RankingType } from './ranking.keys.ts';
 
@@ -19,9 +19,9 @@ export interface PaymentCompletedData { concertId: number; reservationId: number
 export interface SoldOutData { scheduleId: number; concertId: number; secondsToSellOut: number; soldOutAt: string }
 
 export class Rankings {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.redis = redis;
     this.prefix = prefix;
     loadLuaScripts(redis, { rankingApply: new URL('./ranking-apply.lua', import.meta.url) });

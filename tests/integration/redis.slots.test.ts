@@ -1,0 +1,129 @@
+// On a Redis Cluster a Lua script, a MULTI or a multi-key command must keep all its keys in one
+// hash slot (else CROSSSLOT). This file proves the key layout keeps that promise on the default
+// single Redis, where nothing would complain:
+//   1. every command the domain sends while it works (the real client, the real Redis) is
+//      recorded with the keys ioredis itself would route by, and each script, multi-key command
+//      and MULTI…EXEC block must name one slot;
+//   2. every key builder (waiting room, cache, rankings, BullMQ) gives keys that share a slot,
+//      whatever keys are added to it later.
+// The same suites also run against a real Redis Cluster in CI (.ci/run), where a miss is an error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import calculateSlot from 'cluster-key-slot';
+import type { Runtime } from '../../src/platform/runtime.ts';
+import { WaitingRoom } from '../../src/domain/queue/queue.service.ts';
+import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
+import { Rankings } from '../../src/domain/ranking/ranking.service.ts';
+import { PERIODS, RANKING_TYPES, rankingKey } from '../../src/domain/ranking/ranking.keys.ts';
+import { ResponseCache, cacheValueKey } from '../../src/platform/cache.ts';
+import { Locks } from '../../src/platform/lock.ts';
+import { JobQueues, bullPrefix } from '../../src/jobs/jobs.queues.ts';
+import { QUEUES } from '../../src/jobs/jobs.catalog.ts';
+import { catalogKeys } from '../../src/domain/catalog/catalog.cache.ts';
+import { testRuntime, uniqueId } from '../support/env.ts';
+
+interface Sent { name: string; keys: string[] }
+
+let rt: Runtime;
+const sent: Sent[] = [];
+const transactions: Sent[] = [];
+
+beforeAll(async () => {
+  rt = await testRuntime();
+  // Record what goes over the wire: every command, script and MULTI of this client passes here
+  // (single commands, auto-pipelines and MULTI blocks alike), with its keys as ioredis sees them.
+  const redis = rt.redis;
+  const original = redis.sendCommand.bind(redis);
+  let open: string[] | undefined;
+  redis.sendCommand = ((command: { name: string; getKeys(): (string | Buffer)[] }, ...rest: unknown[]) => {
+    const name = command.name.toLowerCase();
+    const keys = command.getKeys().map(String);
+    if (name === 'multi') open = [];
+    else if (name === 'exec') {
+      if (open) transactions.push({ name: 'multi', keys: open });
+      open = undefined;
+    } else {
+      open?.push(...keys);
+      sent.push({ name, keys });
+    }
+    return (original as (...a: unknown[]) => unknown)(command, ...rest);
+  }) as typeof redis.sendCommand;
+});
+afterAll(async () => { await rt.close(); });
+
+const slots = (keys: string[]) => new Set(keys.map((k) => calculateSlot(k)));
+const crossSlot = (list: Sent[]) => list.filter((c) => slots(c.keys).size > 1);
+
+describe('every key a command, script or MULTI sends together lives in one slot', () => {
+  it('the waiting room, the cache, the rankings, the locks and the job queues, as they run', async () => {
+    const concertId = 1 + Math.floor(Math.random() * 1_000_000);
+    const room = WaitingRoom.fromConfig(rt.redis, { ...rt.config, QUEUE_MAX_ACTIVE: 2 });
+    const joined = await Promise.all([1, 2, 3].map((u) => room.join(u, concertId)));
+    await room.status(3, joined[2]!.status.token);
+    room.heartbeats.note(concertId, 3);
+    await room.heartbeats.flush();
+    await room.promoteExclusively(concertId, undefined, async () => undefined);
+    await room.joinMany([4, 5], concertId);
+    await room.pause(concertId);
+    await room.resume(concertId);
+    await room.requireActive(1, joined[0]!.status.token, concertId);
+    await room.leave(3, joined[2]!.status.token);
+    await room.endFor(1, concertId);
+
+    const cache = new ResponseCache(rt.redis, rt.config.REDIS_PREFIX, rt.metrics);
+    const opts = { ttlMs: 10_000, l1TtlMs: 0 };
+    await cache.get('seats', catalogKeys.seats(concertId), opts, async () => ({ seats: [] }));
+    await cache.invalidate(catalogKeys.seats(concertId), catalogKeys.seats(concertId, 'AVAILABLE'), catalogKeys.concertList());
+
+    const rankings = new Rankings(rt.redis, rt.config.REDIS_PREFIX);
+    const occurredAt = new Date().toISOString();
+    await rankings.apply({ id: uniqueId(), type: 'payment.completed', occurredAt, aggregateId: '1', data: { concertId, reservationId: 1, scheduleId: 1, amount: 10 } });
+    await rankings.apply({ id: uniqueId(), type: 'schedule.sold_out', occurredAt, aggregateId: '1', data: { concertId, scheduleId: 1, secondsToSellOut: 5, soldOutAt: occurredAt } });
+
+    await new Locks(rt.redis).ifFree(`${rt.config.REDIS_PREFIX}:slots-test-lock`, 1000, async () => undefined);
+
+    const queues = new JobQueues(rt.redis, rt.config.REDIS_PREFIX, { tickMs: 1000 });
+    try {
+      const job = await queues.enqueue('reservation.hold', { userId: 1, scheduleId: 1, seatNumbers: [1] }, { jobId: JobQueues.newUserJobId('reservation.hold') });
+      await queues.findUserJob(job.id!);
+      await queues.ensureAdmissionTicker(concertId, true);
+    } finally {
+      await queues.close();
+    }
+
+    // The recording saw the real traffic, scripts included (EVALSHA, or EVAL on a cold cache).
+    const scripts = sent.filter((c) => c.name === 'evalsha' || c.name === 'eval');
+    expect(scripts.filter((c) => c.keys.length > 1).length).toBeGreaterThan(5);
+    expect(transactions.length).toBeGreaterThan(0);
+    expect(crossSlot(sent.filter((c) => c.keys.length > 1))).toEqual([]);
+    expect(crossSlot(transactions)).toEqual([]);
+  });
+});
+
+describe('the key builders give one slot per unit of atomicity', () => {
+  const prefix = 'encore';
+
+  it("one concert's waiting-room keys share a slot, and concerts spread over slots", () => {
+    const perConcert = [1, 2, 3, 42, 1000].map((id) => slots(Object.values(queueKeys(prefix, id))));
+    for (const s of perConcert) expect(s.size).toBe(1);
+    expect(new Set(perConcert.map((s) => [...s][0])).size).toBeGreaterThan(1);
+  });
+
+  it("a cached value, its version and its loader lock share a slot", () => {
+    for (const key of [catalogKeys.concertList(), catalogKeys.concertDetail(7), catalogKeys.schedules(7, 'a', 'b'), catalogKeys.seats(9, 'SOLD')]) {
+      const v = cacheValueKey(prefix, key);
+      expect(slots([v, `${v}:v`, `${v}:loading`]).size).toBe(1);
+    }
+  });
+
+  it('every ranking key of every type and period shares the slot of the seen-markers', () => {
+    const keys = RANKING_TYPES.flatMap((type) => PERIODS.map((period) => rankingKey(prefix, type, period, new Date())));
+    expect(slots([...keys, `${prefix}:{ranking}:seen:some-event`]).size).toBe(1);
+  });
+
+  it("every BullMQ key of a queue shares its prefix's hash tag", () => {
+    for (const queue of QUEUES) {
+      const keys = ['wait', 'active', 'meta', 'events', 'delayed', 'id', 'some-job-id', 'some-job-id:lock'].map((k) => `${bullPrefix(prefix)}:${queue}:${k}`);
+      expect(slots(keys).size).toBe(1);
+    }
+  });
+});
