@@ -43,9 +43,9 @@ describe('Bull Board', () => {
     for (const queue of ['admission', 'reservations', 'payments', 'holds']) {
       await expect.poll(() => page.getByText(queue, { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     }
-    const api = await context.request.get(`${t.url}/admin/queues/api/queues?activeQueue=payments&status=delayed&page=1`);
+    const api = await context.request.get(`${t.url}/admin/queues/api/queues?activeQueue=charges&status=delayed&page=1`);
     expect(api.status()).toBe(200);
-    const payments = (await api.json()).queues.find((q: { name: string }) => q.name === 'payments');
+    const payments = (await api.json()).queues.find((q: { name: string }) => q.name === 'charges');
     expect(payments.counts.delayed).toBe(1);
     expect(payments.readOnlyMode).toBe(true);
     const write = await context.request.put(`${t.url}/admin/queues/api/queues/payments/pause`);

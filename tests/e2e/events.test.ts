@@ -82,10 +82,10 @@ describe('outbox to Kafka', () => {
     const { key, envelope } = mine()[0]!;
     expect(key).toBe(String(paid!.reservationId));
     expect(envelope).toEqual({
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/), type: 'payment.completed', occurredAt: expect.any(String), aggregateId: String(paid!.reservationId),
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/), type: 'payment.completed', version: 1, occurredAt: expect.any(String), aggregateId: String(paid!.reservationId),
       data: {
         paymentId: paid!.paymentId, reservationId: paid!.reservationId, userId: fans[0]!.userId, concertId: concert.id, scheduleId: schedules[0]!.id,
-        amount: 120_000, seats: [{ seatNumber: 1, price: 120_000 }], completedAt: expect.any(String),
+        amount: 120_000, seats: [{ seatNumber: 1, price: 120_000 }], submittedAt: expect.any(String), completedAt: expect.any(String),
       },
     });
     expect(await until('the ranking', () => popular(concert.id))).toBe(1);

@@ -13,10 +13,11 @@ let off: TestApi;
 beforeAll(async () => {
   // Two API processes' worth of apps on one Redis prefix: the limits must be shared between them.
   const env = testEnv({
-    RATE_LIMITS: 'on', TRUST_PROXY: 'true',
+    // The per-user pending-jobs cap would answer 429 first: this test is about the rate limits.
+    RATE_LIMITS: 'on', TRUST_PROXY: 'true', MAX_PENDING_JOBS_PER_USER: '0',
     RATE_LIMIT_SUBMIT_PER_USER: '3/60', RATE_LIMIT_CATALOG_PER_IP: '5/60', RATE_LIMIT_ADMIN_LOGIN_PER_IP: '3/60',
   });
-  [a, b, off] = await Promise.all([startTestApi(env), startTestApi(env), startTestApi({ RATE_LIMITS: 'off' })]);
+  [a, b, off] = await Promise.all([startTestApi(env), startTestApi(env), startTestApi({ RATE_LIMITS: 'off', MAX_PENDING_JOBS_PER_USER: '0', WALLET_CHARGES_PER_MINUTE: '0' })]);
 });
 afterAll(async () => {
   await Promise.all([a.close(), b.close(), off.close()]);

@@ -11,7 +11,7 @@ let prod: TestApi;
 beforeAll(async () => {
   const dir = await buildPages();
   t = await startTestApi({ WEB_DIR: dir });
-  prod = await startTestApi({ NODE_ENV: 'production', WEB_DIR: dir, WEB_SIGN_IN_URL: 'https://id.example.com/authorize?client_id=encore' });
+  prod = await startTestApi({ WEB_DIR: dir, WEB_SIGN_IN_URL: 'https://id.example.com/authorize?client_id=encore' }, { NODE_ENV: 'production' });
 });
 afterAll(async () => {
   await t?.close();

@@ -46,8 +46,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig(testEnv(overrides));
 }
 
-export async function testRuntime(overrides: Record<string, string> = {}): Promise<Runtime> {
-  return createRuntime(testConfig(overrides), ormModel, 'test');
+/**
+ * `after` is applied to the parsed config: a test can run the app as production
+ * (`{ NODE_ENV: 'production' }`) without production's secret checks, which the test database's
+ * development password could never pass.
+ */
+export async function testRuntime(overrides: Record<string, string> = {}, after: Partial<Config> = {}): Promise<Runtime> {
+  return createRuntime({ ...testConfig(overrides), ...after }, ormModel, 'test');
 }
 
 /**
