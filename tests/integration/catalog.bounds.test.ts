@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/app.ts';
 import { api } from '../support/http.ts';
-import { boundedL1, ResponseCache } from '../../src/platform/cache.ts';
+import { boundedL1, cacheValueKey, ResponseCache } from '../../src/platform/cache.ts';
 import { AppError } from '../../src/platform/errors.ts';
 
 let t: TestApi;
@@ -65,9 +65,11 @@ describe('catalog bounds', () => {
     const cache = new ResponseCache(t.rt.redis, prefix, t.rt.metrics, { maxEntries: 500, maxBytes: 1024 * 1024, notFoundTtlMs: 5000 });
     const body = JSON.stringify('x'.repeat(1000));
     const N = 4000;
-    const pipe = t.rt.redis.pipeline();
-    for (let k = 0; k < N; k++) if (k % 10) pipe.set(`${prefix}:cache:k${k}`, body, 'PX', 120_000);
-    await pipe.exec();
+    // Plain commands (auto-pipelined), not one pipeline: on a Redis Cluster a pipeline must stay in one slot.
+    for (let k = 0; k < N; k += 500) {
+      await Promise.all(Array.from({ length: 500 }, (_, j) => k + j).filter((n) => n % 10)
+        .map((n) => t.rt.redis.set(cacheValueKey(prefix, `k${n}`), body, 'PX', 120_000)));
+    }
     const opts = { ttlMs: 60_000, l1TtlMs: 60_000 };
     for (let i = 0; i < N; i += 500) {
       await Promise.all(Array.from({ length: 500 }, (_, k) => cache.get('mem', `k${i + k}`, opts, async () => {
