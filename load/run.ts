@@ -39,8 +39,8 @@ const identity = new Identity(secret);
 // Operator mistakes (no server, another JWT_SECRET, nothing seeded, a bad option) end the run with
 // one sentence and exit 1, never a stack trace.
 try {
-  // The workers scenario talks to BullMQ and MySQL directly, not to an API.
-  if (name !== 'workers') await preflight(url, await identity.token(1));
+  // `workers` talks to BullMQ and MySQL directly, and `scale` starts its own API: no server to check yet.
+  if (name !== 'workers' && name !== 'scale') await preflight(url, await identity.token(1));
   await run();
 } catch (err) {
   recorder.stopProgress();
