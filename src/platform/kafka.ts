@@ -68,7 +68,9 @@ export async function ensureTopics(
     const { brokers } = await admin.describeCluster();
     const { replicationFactor, minInsyncReplicas } = topicReplication(brokers.length, config.KAFKA_REPLICATION_FACTOR);
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own wait gives up on the first UNKNOWN_TOPIC_OR_PARTITION, which a broker whose
+      // metadata has not caught up with the controller answers on a three-broker cluster.
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: config.KAFKA_TOPIC_PARTITIONS,
@@ -76,8 +78,24 @@ export async function ensureTopics(
         configEntries: minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }] : [],
       })),
     });
+    await waitForLeaders(admin, missing);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Polls until every partition of `topics` has a leader (30 s at most), through stale metadata. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -45,7 +45,11 @@ function createCluster(nodes: string[], kind: 'command' | 'blocking', extra: Red
     // Same contract as the single-node clients: commands fail fast, blocking ones wait.
     lazyConnect: command,
     enableOfflineQueue: !command,
-    enableAutoPipelining: command, // per node: ioredis batches by slot's node
+    // No auto-pipelining on a Cluster: ioredis routes an auto-pipelined EVALSHA by its first
+    // argument (the script's SHA), not its keys, so a script can land in another node's pipeline;
+    // that pipeline then fails and ioredis throws an uncaught "results[i] is not iterable" that
+    // killed a CI run (ioredis issues #2109, #1931). Single-node clients keep it.
+    enableAutoPipelining: false,
     // Reads go to masters: the waiting room, locks and caches read their own writes, and a
     // replica lags (asynchronous replication).
     scaleReads: 'master',
