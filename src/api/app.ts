@@ -1,5 +1,4 @@
 import express, { type Express, type Router } from 'express';
-import { RequestContext } from '@mikro-orm/core';
 import type { Runtime } from '../platform/runtime.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { httpMetrics } from './metrics.middleware.ts';
@@ -14,17 +13,20 @@ export interface AppParts {
 }
 
 export function createApp({ runtime, apiRouters, rootRouters = [] }: AppParts): Express {
-  const { config, logger, orm, metrics, checks } = runtime;
+  const { config, logger, metrics, checks } = runtime;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY); // false, true, a hop count or addresses (config.ts)
   app.set('json spaces', 0);
+  // No ETag: every answer is dynamic or already cached server-side, no client revalidates, and
+  // hashing each body (a seat map is several KB) cost ~3.5 % of the API's CPU in a rush (profile).
+  app.set('etag', false);
   app.use(httpMetrics(metrics));
   app.use(healthRoutes(checks, metrics, config));
   for (const r of rootRouters) app.use(r);
   app.use(express.json({ limit: config.BODY_LIMIT }));
-  // One forked EntityManager per request (MikroORM identity map must never be shared).
-  app.use((_req, _res, next) => RequestContext.create(orm.em, next));
+  // No per-request ORM context: routes fork their own EntityManager where they need one
+  // (ApiContext.em), and the global one refuses to be used (allowGlobalContext: false).
   for (const r of apiRouters) app.use('/api', r);
   app.use(notFound);
   app.use(errorHandler(logger));

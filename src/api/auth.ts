@@ -3,7 +3,7 @@
 // RS256/ES256 with the provider's public keys (JWT_JWKS_URL or JWT_PUBLIC_KEY). JWT_ISSUER and
 // JWT_AUDIENCE are checked when set. Every /api route except the public catalog reads goes
 // through requireUser.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Request, RequestHandler } from 'express';
@@ -38,7 +38,8 @@ function rolesOf(claim: unknown): readonly string[] {
 
 /** Verifies a token's signature and claims with every configured key source; returns its payload. */
 export function tokenVerifier(cfg: Omit<AuthConfig, 'JWT_ROLES_CLAIM'>): (token: string) => Promise<JWTPayload> {
-  const secrets = cfg.JWT_SECRETS.map((s) => new TextEncoder().encode(s));
+  // KeyObjects made once: jose would otherwise build one from raw bytes on every verification.
+  const secrets = cfg.JWT_SECRETS.map((s) => createSecretKey(Buffer.from(s, 'utf8')));
   const jwks = cfg.JWT_JWKS_URL ? createRemoteJWKSet(new URL(cfg.JWT_JWKS_URL), { timeoutDuration: 3000, cooldownDuration: 30_000 }) : undefined;
   const pem: KeyObject | undefined = cfg.JWT_PUBLIC_KEY ? createPublicKey(cfg.JWT_PUBLIC_KEY) : undefined;
   const claims: JWTVerifyOptions = {

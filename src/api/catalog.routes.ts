@@ -6,6 +6,7 @@ import { scheduleWindow } from '../domain/catalog/catalog.rules.ts';
 import { CATALOG_CACHE, catalogKeys, catalogTags } from '../domain/catalog/catalog.cache.ts';
 import { SEAT_STATUSES } from '../domain/catalog/catalog.entity.ts';
 import { idParam } from './openapi.ts';
+import { SeatViews } from './seat-views.ts';
 import type { ApiContext } from './context.ts';
 
 export const concertSchema = z.object({
@@ -27,6 +28,7 @@ const sendJson = (res: Response, body: string) => res.type('application/json').s
 
 export function catalogRoutes({ docs, cache, em, config }: ApiContext): Router {
   const maxWindowDays = config.CATALOG_MAX_WINDOW_DAYS;
+  const seatViews = new SeatViews();
   const r = Router();
 
   docs.route(r, {
@@ -70,7 +72,8 @@ export function catalogRoutes({ docs, cache, em, config }: ApiContext): Router {
     responses: { 200: { description: 'seats by number', schema: z.object({ scheduleId: z.number().int(), seats: z.array(seatSchema) }) } },
   }, [], async (_req, res, { params, query }) => {
     const status = query.status ? (query.status.toUpperCase() as (typeof SEAT_STATUSES)[number]) : undefined;
-    sendJson(res, await cache.get('seats', catalogKeys.seats(params.id, status), CATALOG_CACHE.seats, () => seatMap(em(), params.id, status)));
+    const whole = await cache.get('seats', catalogKeys.seats(params.id), CATALOG_CACHE.seats, () => seatMap(em(), params.id));
+    sendJson(res, seatViews.view(params.id, whole, status));
   });
 
   return r;

@@ -85,14 +85,15 @@ export function buildApi(runtime: Runtime): Api {
   const devSignIn = config.NODE_ENV !== 'production';
 
   return {
+    // Express tries routers in order: the rush's hot routes (job polls, seat maps, submits) first.
     apiRouters: [
-      rankingRoutes(ctx),
+      jobRoutes(ctx),
       catalogRoutes(ctx),
-      joinChallengeRoutes(docs, auth, challenges),
       reservationRoutes(ctx),
       paymentRoutes(ctx),
+      rankingRoutes(ctx),
+      joinChallengeRoutes(docs, auth, challenges),
       walletRoutes(ctx),
-      jobRoutes(ctx),
       accountRoutes(ctx),
       historyRoutes(ctx),
       organizerRoutes(ctx, { funnels, sales: waitingRoom }),

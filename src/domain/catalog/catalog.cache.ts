@@ -3,7 +3,6 @@
 // seat map can be stale after a seat changes if an invalidation message were lost; normally the
 // published invalidation drops it within milliseconds.
 import type { CacheOptions, ResponseCache } from '../../platform/cache.ts';
-import { SEAT_STATUSES, type SeatStatus } from './catalog.entity.ts';
 
 export const CATALOG_CACHE = {
   concertList: { ttlMs: 5 * 60_000, l1TtlMs: 1000 },
@@ -16,7 +15,8 @@ export const catalogKeys = {
   concertList: () => 'concerts',
   concertDetail: (id: number) => `concert:${id}`,
   schedules: (concertId: number, from: string, to: string) => `schedules:${concertId}:${from}:${to}`,
-  seats: (scheduleId: number, status?: SeatStatus) => `seats:${scheduleId}:${status ?? 'all'}`,
+  /** The whole map; views filtered by status are derived from it in process (catalog.routes.ts). */
+  seats: (scheduleId: number) => `seats:${scheduleId}`,
 };
 
 /** Tags (see ResponseCache.get) of cached bodies whose exact keys a writer cannot list. */
@@ -32,6 +32,5 @@ export async function invalidateConcert(cache: ResponseCache, concertId: number)
 
 /** Called after a transaction that changed seats of these schedules has committed. */
 export async function invalidateSeatMaps(cache: ResponseCache, scheduleIds: Iterable<number>): Promise<void> {
-  const keys = [...new Set(scheduleIds)].flatMap((id) => [catalogKeys.seats(id), ...SEAT_STATUSES.map((st) => catalogKeys.seats(id, st))]);
-  await cache.invalidate(...keys);
+  await cache.invalidate(...[...new Set(scheduleIds)].map(catalogKeys.seats));
 }

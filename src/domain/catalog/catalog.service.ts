@@ -1,6 +1,6 @@
 // Catalog reads. Plain queries returning plain objects (they are cached as JSON).
 import type { EntityManager } from '../../platform/db.ts';
-import { Concert, Schedule, Seat, type IConcert, type ScheduleStatus, type SeatStatus } from './catalog.entity.ts';
+import { Concert, Schedule, type IConcert, type ScheduleStatus, type SeatStatus } from './catalog.entity.ts';
 import { ConcertNotFoundError, ScheduleNotFoundError } from './catalog.errors.ts';
 import { isBookable } from './catalog.rules.ts';
 
@@ -56,9 +56,17 @@ export async function getSchedule(em: EntityManager, scheduleId: number) {
   return s;
 }
 
-/** The seat map of a schedule, optionally only seats in one status. */
-export async function seatMap(em: EntityManager, scheduleId: number, status?: SeatStatus): Promise<{ scheduleId: number; seats: SeatView[] }> {
-  await getSchedule(em, scheduleId);
-  const rows = await em.find(Seat, status ? { scheduleId, status } : { scheduleId }, { orderBy: { seatNumber: 'asc' }, fields: ['seatNumber', 'price', 'status'] });
-  return { scheduleId, seats: rows.map((s) => ({ seatNumber: s.seatNumber, price: s.price, status: s.status })) };
+/**
+ * The whole seat map of a schedule, in one query (schedule existence included). This is what a
+ * rush reloads after every hold and payment, so it skips the ORM's entity hydration; views
+ * filtered by status are derived from it by the caller (one cached body per schedule).
+ */
+export async function seatMap(em: EntityManager, scheduleId: number): Promise<{ scheduleId: number; seats: SeatView[] }> {
+  const rows = await em.getConnection().execute<{ seat_number: number | null; price: number | string | null; status: SeatStatus | null }[]>(
+    'select s.seat_number, s.price, s.status from schedules sc left join seats s on s.schedule_id = sc.id where sc.id = ? order by s.seat_number',
+    [scheduleId],
+  );
+  if (rows.length === 0) throw new ScheduleNotFoundError(scheduleId);
+  const seats = rows.filter((r) => r.seat_number !== null).map((r) => ({ seatNumber: r.seat_number!, price: Number(r.price), status: r.status! }));
+  return { scheduleId, seats };
 }
