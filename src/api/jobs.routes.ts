@@ -35,13 +35,17 @@ function endedView(job: Job, end: JobEnd, logger: Logger): JobView {
   return { ...base, state: 'failed', error: { code: 'JOB_FAILED', message: 'the job could not be completed after several attempts; submit it again' } } as JobView;
 }
 
-/** The caller's job and its current state, or JOB_NOT_FOUND. */
+/**
+ * The caller's job and its state, or JOB_NOT_FOUND. The state comes from the job's own hash (one
+ * HGETALL), not from BullMQ's getState(), a Lua script over the queue's lists that doubled a poll's
+ * Redis work: a finished job has `finishedOn` (with a return value when it completed: every
+ * processor returns an outcome), a started one `processedOn`. A job waiting to retry after a failed
+ * attempt therefore reads as running, which is what its submitter needs to know.
+ */
 async function readOwnJob(queues: JobQueues, id: string, userId: number): Promise<{ job: Job; state: string }> {
-  let job = await queues.findUserJob(id);
+  const job = await queues.findUserJob(id);
   if (!job || (job.data as { userId?: number }).userId !== userId) throw new AppError('JOB_NOT_FOUND', `no job ${id}`);
-  const state = await job.getState();
-  // It may have finished between reading it and reading its state: read it again for its result.
-  if (FINISHED.has(state) && !job.finishedOn) job = (await queues.findUserJob(id)) ?? job;
+  const state = job.finishedOn ? (job.returnvalue != null ? 'completed' : 'failed') : job.processedOn ? 'active' : 'waiting';
   return { job, state };
 }
 
