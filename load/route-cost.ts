@@ -1,36 +1,69 @@
-// API CPU per request: fires N requests of each kind with undici and reads the API process's own
-// CPU time from /proc/<pid>/stat before and after (robust against other load on the machine).
+// API CPU per request, route by route: `node load/route-cost.ts --url http://127.0.0.1:3000 --pid <API pid>`.
+// Fires --n requests of each kind (32 in flight) and reads the API process's own CPU time from
+// /proc/<pid>/stat before and after. CPU time, unlike latency, barely moves when other work shares
+// the machine, so it compares two versions of a route even on a busy box. The server needs
+// RATE_LIMITS=off and the seed's users; joins go to --concert with users 15001… (re-joins are 200s).
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { Identity } from './lib/identity.ts';
 
-const [url, pidArg, nArg] = process.argv.slice(2);
-const pid = Number(pidArg); const N = Number(nArg ?? 5000);
-const ticks = () => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return Number(f[11]) + Number(f[12]); };
-const pool = new Pool(url!, { connections: 64 });
-const id = new Identity(process.env.JWT_SECRET ?? 'encore-development-secret-do-not-use-in-production');
-async function req(method: string, path: string, headers: Record<string, string>, body?: string) {
-  const r = await pool.request({ method: method as 'GET', path, headers: body ? { ...headers, 'content-type': 'application/json' } : headers, body });
-  const text = await r.body.text();
-  return { status: r.statusCode, text };
+const { values: o } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    pid: { type: 'string' },
+    n: { type: 'string', default: '5000' },
+    concert: { type: 'string', default: '10' },
+    only: { type: 'string', description: 'run only the routes whose name contains this' },
+    help: { type: 'boolean' },
+  },
+});
+if (o.help || !o.pid) {
+  console.log('usage: node load/route-cost.ts --pid <API pid> [--url URL] [--n 5000] [--concert 10] [--only status]\nJWT_SECRET in the environment (default: the development secret).');
+  process.exit(o.help ? 0 : 1);
 }
+const pid = Number(o.pid);
+const N = Number(o.n);
+const cpuTicks = () => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (10 ms)
+};
+const pool = new Pool(o.url!, { connections: 64 });
+const identity = new Identity(process.env.JWT_SECRET ?? 'encore-development-secret-do-not-use-in-production');
+
+async function req(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) {
+  const r = await pool.request({ method, path, headers: body ? { ...headers, 'content-type': 'application/json' } : headers, body });
+  return { status: r.statusCode, text: await r.body.text() };
+}
+
 async function measure(name: string, make: (i: number) => Promise<{ status: number }>) {
-  for (let i = 0; i < 200; i++) await make(i); // warm
-  const t0 = ticks(); const w0 = Date.now();
-  const statuses = new Map<number, number>();
+  if (o.only && !name.includes(o.only)) return;
+  for (let i = 0; i < 200; i++) await make(i); // warm-up: JIT, caches, verified tokens
+  const t0 = cpuTicks();
+  const statuses: Record<number, number> = {};
   let next = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => { while (next < N) { const i = next++; const r = await make(i); statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1); } }));
-  const cpuMs = (ticks() - t0) * 10;
-  console.log(`${name.padEnd(28)} ${(cpuMs * 1000 / N).toFixed(0).padStart(6)} µs CPU/req  wall ${(Date.now() - w0)} ms  ${JSON.stringify(Object.fromEntries(statuses))}`);
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (next < N) {
+      const r = await make(next++);
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    }
+  }));
+  const us = ((cpuTicks() - t0) * 10_000) / N;
+  console.log(`${name.padEnd(26)} ${us.toFixed(0).padStart(6)} µs CPU/request  ${JSON.stringify(statuses)}`);
 }
-const users = await Promise.all(Array.from({ length: 2000 }, (_, i) => id.token(15001 + i)));
+
+const users = await Promise.all(Array.from({ length: 2000 }, (_, i) => identity.token(15_001 + i)));
 const auth = (i: number) => ({ authorization: `Bearer ${users[i % users.length]}` });
-// joins (each user once per concert; N may exceed users: re-joins answer 200)
-const qtokens: string[] = [];
-await measure('POST /api/queue/tokens', async (i) => { const r = await req('POST', '/api/queue/tokens', auth(i), JSON.stringify({ concertId: 10 })); if (i < users.length && r.status < 300) qtokens[i % users.length] = JSON.parse(r.text).token; return r; });
+const queueTokens: string[] = [];
+await measure('POST /api/queue/tokens', async (i) => {
+  const r = await req('POST', '/api/queue/tokens', auth(i), JSON.stringify({ concertId: Number(o.concert) }));
+  if (r.status < 300) queueTokens[i % users.length] = JSON.parse(r.text).token;
+  return r;
+});
 await measure('GET /health/live', () => req('GET', '/health/live', {}));
-await measure('GET /api/queue/status', (i) => req('GET', '/api/queue/status', { ...auth(i), 'x-queue-token': qtokens[i % users.length] ?? '' }));
+await measure('GET /api/queue/status', (i) => req('GET', '/api/queue/status', { ...auth(i), 'x-queue-token': queueTokens[i % users.length] ?? '' }));
 await measure('GET /api/concerts', () => req('GET', '/api/concerts', {}));
+await measure('GET /api/schedules/1/seats', () => req('GET', '/api/schedules/1/seats?status=available', {}));
 await measure('GET /api/me', (i) => req('GET', '/api/me', auth(i)));
 await measure('GET /api/jobs/:id (404)', (i) => req('GET', '/api/jobs/hold-00000000-0000-0000-0000-000000000000', auth(i)));
 await pool.close();

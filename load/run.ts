@@ -13,8 +13,9 @@ import { hotSeat } from './scenarios/hot-seat.ts';
 import { scale } from './scenarios/scale.ts';
 import { workers } from './scenarios/workers.ts';
 import { lobby } from './scenarios/lobby.ts';
+import { flood } from './scenarios/flood.ts';
 
-const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers };
+const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers, flood };
 
 const { positionals, args: parsedArgs } = parseCli(process.argv.slice(2));
 const name = positionals[0];

@@ -8,9 +8,27 @@ export interface Reply { status: number; json: any } // eslint-disable-line @typ
 export class LoadClient {
   private readonly pool: Pool;
   private readonly recorder: Recorder;
-  constructor(url: string, recorder: Recorder, connections: number) {
+  /** With `spreadIps`, each bearer token gets its own X-Forwarded-For address (see below). */
+  private readonly ipOfToken?: Map<string, string>;
+  /**
+   * `spreadIps`: every user appears to come from its own address, as fans behind a trusted proxy
+   * do (the server needs TRUST_PROXY), so per-IP rate limits apply per fan and not to the one
+   * machine that generates the load.
+   */
+  constructor(url: string, recorder: Recorder, connections: number, opts: { spreadIps?: boolean } = {}) {
     this.pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
     this.recorder = recorder;
+    if (opts.spreadIps) this.ipOfToken = new Map();
+  }
+
+  private clientIp(token: string): string {
+    let ip = this.ipOfToken!.get(token);
+    if (!ip) {
+      const n = this.ipOfToken!.size + 1;
+      ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+      this.ipOfToken!.set(token, ip);
+    }
+    return ip;
   }
 
   /**
@@ -20,6 +38,7 @@ export class LoadClient {
   async request(endpoint: string, method: 'GET' | 'POST' | 'DELETE', path: string, opts: { token?: string; headers?: Record<string, string>; body?: unknown; expected?: number[] } = {}): Promise<Reply> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (this.ipOfToken && opts.token && !headers['x-forwarded-for']) headers['x-forwarded-for'] = this.clientIp(opts.token);
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers['content-type'] = 'application/json';

@@ -49,7 +49,7 @@ export const rush: Scenario = async (ctx) => {
     for (let attempt = 0; attempt < 6; attempt++) {
       let pick: { scheduleId: number; seats: number[] } | undefined;
       for (const scheduleId of shuffle(schedulesOf.get(concertId) ?? [])) {
-        const map = (await ctx.client.request('GET /api/schedules/:id/seats', 'GET', `/api/schedules/${scheduleId}/seats?status=available`)).json;
+        const map = (await ctx.client.request('GET /api/schedules/:id/seats', 'GET', `/api/schedules/${scheduleId}/seats?status=available`, { token: f.jwt })).json;
         const free = (map?.seats ?? []).map((s: { seatNumber: number }) => s.seatNumber) as number[];
         if (free.length) { pick = { scheduleId, seats: shuffle(free).slice(0, Math.random() < 0.5 ? 1 : 2) }; break; }
       }
