@@ -8,6 +8,7 @@ import { loadLuaScripts } from '../../src/platform/redis.ts';
 import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
 import type { Runtime } from '../../src/platform/runtime.ts';
 import { Concert, Schedule, Seat } from '../../src/domain/catalog/catalog.entity.ts';
+import { sleep } from '../support/wait.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -51,7 +52,7 @@ describe('MySQL', () => {
       await tx.findOneOrFail(Seat, seat.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       events.push('second locked');
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(events).toEqual(['first locked']); // the second is still blocked
     releaseFirst();
     await Promise.all([first, second]);

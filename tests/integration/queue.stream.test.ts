@@ -13,6 +13,7 @@ import { startWorkers, type RunningWorkers } from '../../src/workers/workers.ts'
 import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
 import { allTopics } from '../../src/domain/events/events.topics.ts';
 import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
+import { until } from '../support/wait.ts';
 
 let t: TestApi;
 let workers: RunningWorkers;
@@ -34,16 +35,6 @@ afterAll(async () => {
   await workers.close();
   await t.close();
 });
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 90_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 interface Fan { userId: number; jwt: string; token: string }
 const join = async (concertId: number): Promise<Fan> => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { until } from './wait.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const libs = join(root, '.tools/kafka/libs');
@@ -40,11 +41,7 @@ export class PrivateKafka {
     // C1 only and the serial GC: a broker for one test file needs a fast start (about 45 s with the
     // defaults on a CPU-starved CI machine), not peak throughput.
     this.child = spawn('java', ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dlog4j2.configurationFile=' + join(root, 'services/kafka/log4j2.properties'), '-cp', `${libs}/*`, 'kafka.Kafka', this.props], { stdio: 'ignore' });
-    for (let i = 0; i < 720; i++) {
-      if (await portOpen(this.port)) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error('private Kafka broker did not start within 180 s');
+    await until(`the private Kafka broker to listen on ${this.port}`, () => portOpen(this.port), 180_000, 250);
   }
 
   /** SIGSTOP: the broker keeps its sockets open but answers nothing, like a hung or blackholed host. */
