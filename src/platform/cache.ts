@@ -36,7 +36,7 @@ export interface CacheOptions {
 }
 
 /** Return codes of cache-set-if-version.lua. */
-const CACHE_SET = { STORED: 1, VERSION_MOVED: 0 } as const;
+export const CACHE_SET = { STORED: 1, VERSION_MOVED: 0 } as const;
 export type CacheSetCode = (typeof CACHE_SET)[keyof typeof CACHE_SET];
 
 declare module 'ioredis' {
