@@ -23,7 +23,8 @@ export function createApp({ runtime, apiRouters, rootRouters = [] }: AppParts): 
   app.use(healthRoutes(checks, metrics, config));
   for (const r of rootRouters) app.use(r);
   app.use(express.json({ limit: config.BODY_LIMIT }));
-  // One forked EntityManager per request (MikroORM identity map must never be shared).
+  // Use cases get their own fork (ApiContext.em). This is the safety net for anything that reaches
+  // the global orm.em during a request: it gets a per-request fork, never the shared identity map.
   app.use((_req, _res, next) => RequestContext.create(orm.em, next));
   for (const r of apiRouters) app.use('/api', r);
   app.use(notFound);
