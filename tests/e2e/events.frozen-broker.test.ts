@@ -7,9 +7,9 @@ import { startTestApi, type TestApi } from '../support/app.ts';
 import { spawnWorker, type WorkerProcess } from '../support/processes.ts';
 import { admittedFans, finished, fund, submit } from '../support/flow.ts';
 import { makeConcert } from '../support/fixtures.ts';
-import { testEnv, uniqueId, userIdSource } from '../support/env.ts';
-import { PrivateKafka } from '../support/kafka-broker.ts';
-import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
+import { testEnv, userIdSource } from '../support/env.ts';
+import { observeTopic, PrivateKafka } from '../support/kafka-broker.ts';
+import { ensureTopics } from '../../src/platform/kafka.ts';
 import { allTopics } from '../../src/domain/events/events.topics.ts';
 import { outboxBacklog } from '../../src/domain/events/outbox.relay.ts';
 import { OutboxEvent } from '../../src/domain/events/outbox.entity.ts';
@@ -31,14 +31,9 @@ beforeAll(async () => {
   t = await startTestApi(env);
   await ensureTopics(t.rt.kafka, t.rt.config, allTopics(t.rt.config));
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
-  consumer = t.rt.kafka.consumer({ groupId: `observer-${uniqueId()}`, sessionTimeout: 6000, heartbeatInterval: 1000, retry: { retries: 1000, initialRetryTime: 200, maxRetryTime: 2000 } });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topicName(t.rt.config, 'payment.completed')], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const envelope = JSON.parse(message.value!.toString());
-      seen.push({ id: envelope.id, reservationId: envelope.data.reservationId });
-    },
+  consumer = await observeTopic(t.rt, 'payment.completed', (_key, value) => {
+    const envelope = value as { id: string; data: { reservationId: number } };
+    seen.push({ id: envelope.id, reservationId: envelope.data.reservationId });
   });
 }, 300_000);
 afterAll(async () => {

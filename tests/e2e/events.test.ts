@@ -8,8 +8,8 @@ import { admittedFans, finished, submit, type Fan } from '../support/flow.ts';
 import { makeConcert } from '../support/fixtures.ts';
 import { testEnv, uniqueId, userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
-import { PrivateKafka } from '../support/kafka-broker.ts';
-import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
+import { observeTopic, PrivateKafka } from '../support/kafka-broker.ts';
+import { ensureTopics } from '../../src/platform/kafka.ts';
 import { allTopics } from '../../src/domain/events/events.topics.ts';
 import { outboxBacklog, relayBatch } from '../../src/domain/events/outbox.relay.ts';
 import { OutboxEvent } from '../../src/domain/events/outbox.entity.ts';
@@ -31,10 +31,7 @@ beforeAll(async () => {
   t = await startTestApi(env);
   await ensureTopics(t.rt.kafka, t.rt.config, allTopics(t.rt.config));
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
-  consumer = t.rt.kafka.consumer({ groupId: `observer-${uniqueId()}`, sessionTimeout: 6000, heartbeatInterval: 1000, retry: { retries: 1000, initialRetryTime: 200, maxRetryTime: 2000 } });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topicName(t.rt.config, 'payment.completed')], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => { seen.push({ key: message.key!.toString(), envelope: JSON.parse(message.value!.toString()) }); } });
+  consumer = await observeTopic(t.rt, 'payment.completed', (key, envelope) => seen.push({ key, envelope: envelope as (typeof seen)[number]['envelope'] }));
 }, 300_000); // a deadline: the private broker alone can take minutes to start on a starved CI machine
 afterAll(async () => {
   await consumer?.disconnect();
