@@ -6,7 +6,7 @@
 -- ARGV[1] the version read before loading
 -- ARGV[2] the value
 -- ARGV[3] TTL of the value (ms)
--- Returns 1 when stored, 0 when the version moved (nothing written)
+-- Returns 1 (STORED) when stored, 0 (VERSION_MOVED) when the version moved (nothing written)
 local v = redis.call('GET', KEYS[2]) or '0'
 if v ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
