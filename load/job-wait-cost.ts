@@ -9,24 +9,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
+import { parseCli } from '../src/platform/cli.ts';
 
-const { values: args } = parseArgs({
+const { values: args } = parseCli({
+  usage: 'node load/job-wait-cost.ts [--root .] [--n 1000] [--seconds 20] [--redis-port 6431] [--port 3931]',
+  about: "What clients long-polling jobs nobody runs cost the API: its CPU and the Redis commands per second it sends.",
   options: {
-    root: { type: 'string', default: '.' },
-    n: { type: 'string', default: '1000' },
-    seconds: { type: 'string', default: '20' },
-    'redis-port': { type: 'string', default: '6431' },
-    port: { type: 'string', default: '3931' },
-    help: { type: 'boolean', default: false },
+    root: { type: 'string', default: '.', help: 'the checkout whose API is measured' },
+    n: { type: 'string', default: '1000', help: 'jobs, each with one long-polling client' },
+    seconds: { type: 'string', default: '20', help: 'how long the clients wait' },
+    'redis-port': { type: 'string', default: '6431', help: 'port of the private redis-server this script starts' },
+    port: { type: 'string', default: '3931', help: 'port of the API under test' },
   },
 });
-if (args.help) {
-  console.log('node load/job-wait-cost.ts [--root DIR] [--n 1000] [--seconds 20] [--redis-port 6431] [--port 3931]');
-  process.exit(0);
-}
 const n = Number(args.n);
 const seconds = Number(args.seconds);
 const root = resolve(args.root);

@@ -2,8 +2,16 @@
 // broker: the Kafka append time of each message minus the event's occurredAt (its transaction's
 // time). Uses KAFKA_BROKERS and KAFKA_TOPIC_PREFIX like the server.
 import { Kafka, logLevel } from 'kafkajs';
+import { parseCli } from '../src/platform/cli.ts';
 
-const minutes = Number(process.argv[2] ?? 10);
+const { positionals: [minutesArg = '10'] } = parseCli({
+  usage: 'node load/outbox-lag.ts [minutes]',
+  about: "Outbox-to-Kafka lag of recent events: each message's Kafka append time minus the event's occurredAt, read back\n"
+    + 'from the broker (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX). Prints {events, lagMs: {p50, p95, p99, max}}.',
+  positionals: { '[minutes]': 'only events appended in the last this many minutes (default 10)' },
+  options: {},
+});
+const minutes = Number(minutesArg);
 const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
 const topics = ['payment.completed', 'reservation.events', 'schedule.sold_out'].map((t) => prefix + t);
 const kafka = new Kafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });

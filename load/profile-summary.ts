@@ -1,10 +1,19 @@
 // `node load/profile-summary.ts <file.cpuprofile> [top]`: self time per function of a V8 CPU
 // profile (from `node --cpu-prof`), grouped by function and file, to see what limits a process.
 import { readFileSync } from 'node:fs';
+import { parseCli } from '../src/platform/cli.ts';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number }
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: node load/profile-summary.ts <file.cpuprofile> [top]');
+const { positionals: [file, topArg] } = parseCli({
+  usage: 'node load/profile-summary.ts <file.cpuprofile> [top]',
+  about: 'Self time per function and per package of a V8 CPU profile (from `node --cpu-prof`).',
+  positionals: { '<file.cpuprofile>': 'the profile to read', '[top]': 'how many functions to list (default 25)' },
+  options: {},
+});
+if (!file) {
+  console.error('usage: node load/profile-summary.ts <file.cpuprofile> [top] (--help for every option)');
+  process.exit(2);
+}
 const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[] };
 const total = profile.samples.length;
 const byFn = new Map<string, number>();

@@ -14,17 +14,42 @@ import { scale } from './scenarios/scale.ts';
 import { workers } from './scenarios/workers.ts';
 import { lobby } from './scenarios/lobby.ts';
 import { flood } from './scenarios/flood.ts';
+import { parseCli } from '../src/platform/cli.ts';
 
 const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers, flood };
 
-const { positionals, args: parsedArgs } = parseCli(process.argv.slice(2));
+/** Each scenario's own options (read by the scenario through ctx.args / ctx.num), for --help. */
+const SCENARIO_OPTIONS: Record<string, string> = {
+  'seed-plan': '--users 730, --duration 120 (s), --ramp 30 (s), --user-base 100000',
+  capacity: '--duration 15 (s per phase), --connections 64, --user-base 200000',
+  rush: '--users 20000, --arrival 10 (s), --abandon 0.05, --limit 900, --sse 0 (fraction on SSE), --user-base 1',
+  'hot-seat': '--n 500, --concert-index 3, --user-base 1',
+  scale: '--workers 1,2,4 (worker counts), and the rush options',
+  lobby: '--waiting 1000000, --pollers 20000, --duration 60, --sse 0, --join-concurrency 256, --concert <id>, --api-pid <pid>, --admit, --keep, --user-base 1',
+  workers: '--n 200, --workers 1, --profile',
+  flood: '--fans 200, --user-base 15001, --flood-user 19999 (server: RATE_LIMITS on, TRUST_PROXY=true)',
+};
+const { values: own, positionals, extra } = parseCli({
+  usage: `npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--url URL] [options]`,
+  about: 'Runs a load scenario against a running Encore, prints a live progress line and a summary, and writes\n'
+    + 'load/results/<scenario>-<timestamp>/{summary.json,report.html} (load/README.md).\n\nScenario options:\n'
+    + Object.entries(SCENARIO_OPTIONS).map(([s, o]) => `  ${s.padEnd(10)} ${o}`).join('\n'),
+  positionals: { '<scenario>': `one of ${Object.keys(SCENARIOS).join(', ')}` },
+  options: {
+    url: { type: 'string', help: 'the Encore under test (default ENCORE_URL, else http://127.0.0.1:3000)' },
+    'jwt-secret': { type: 'string', help: "the server's JWT_SECRET, to mint fans' tokens (default JWT_SECRET, else the development secret)" },
+    'http-connections': { type: 'string', help: 'HTTP connections of the client pool (default 6000 for rush, scale and hot-seat, else 256)' },
+  },
+  extra: { help: 'a scenario option (above); a bare --flag means "true"' },
+});
 const name = positionals[0];
 const scenario = name ? SCENARIOS[name] : undefined;
 if (!scenario) {
-  console.error(`usage: npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--url URL] [options]`);
+  console.error(`usage: npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--url URL] [options] (--help for every option)`);
   process.exit(2);
 }
-const args = parsedArgs;
+// Scenarios read their options, and the runner's own, from one string map (ScenarioContext.args).
+const args: Record<string, string | undefined> = { ...extra, ...own };
 const url = args.url ?? process.env.ENCORE_URL ?? 'http://127.0.0.1:3000';
 const secret = args['jwt-secret'] ?? process.env.JWT_SECRET ?? 'encore-development-secret-do-not-use-in-production';
 const recorder = new Recorder();
@@ -75,19 +100,4 @@ async function run() {
     recorder.stopProgress();
     await client.close();
   }
-}
-
-/** `--key value`, `--key=value` and bare `--flag` (= "true"); everything else is positional. */
-function parseCli(argv: string[]) {
-  const positionals: string[] = [];
-  const args: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) { positionals.push(a); continue; }
-    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (inline !== undefined) args[key] = inline;
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) args[key] = argv[++i];
-    else args[key] = 'true';
-  }
-  return { positionals, args };
 }

@@ -14,7 +14,7 @@ export const concertSchema = z.object({
   posterImageUrl: z.string().nullable(), durationMinutes: z.number().int(),
   saleOpensAt: z.string().nullable().describe('announced opening of the sale (ISO-8601), null when open'),
 });
-export const scheduleSchema = z.object({
+const scheduleSchema = z.object({
   id: z.number().int(), concertId: z.number().int(), performanceAt: z.string(), bookingOpenAt: z.string(), bookingCloseAt: z.string(),
   maxSeatsPerUser: z.number().int(), seatCount: z.number().int(), status: z.string(), bookable: z.boolean(),
 });

@@ -5,8 +5,12 @@ import { AppError } from '../platform/errors.ts';
 import { isDependencyError } from '../platform/dependency-errors.ts';
 import type { Logger } from '../platform/logger.ts';
 
-/** Stable error code → HTTP status. A code missing here is a bug and answers 500. */
-const STATUS: Record<string, number> = {
+/**
+ * Stable error code → HTTP status. A code raised on a request path but missing here is a bug and
+ * answers 500; codes only a job ends with (SEAT_UNAVAILABLE, ...) need none. The table in
+ * docs/architecture.md is generated from this map (`npm run docs:errors`).
+ */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   BAD_REQUEST: 400,
@@ -24,8 +28,6 @@ const STATUS: Record<string, number> = {
   RESERVATION_NOT_FOUND: 404,
   JOB_NOT_FOUND: 404,
   QUEUE_TOKEN_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  CONFLICT: 409,
   RESERVATION_NOT_PENDING: 409,
   RESERVATION_NOT_CONFIRMED: 409,
   ILLEGAL_TRANSITION: 409,
@@ -47,7 +49,7 @@ const STATUS: Record<string, number> = {
 };
 
 export function statusFor(code: string): number {
-  return STATUS[code] ?? 500;
+  return ERROR_STATUS[code] ?? 500;
 }
 
 export const notFound: RequestHandler = (req) => {

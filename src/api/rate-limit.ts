@@ -30,7 +30,7 @@ interface Rule { points: number; seconds: number }
 type Limiter = RateLimiterRedis;
 
 /** Client address as the limit key; an IPv6 client is keyed by its /64 (one host owns a whole /64). */
-export function clientKey(req: Request): string {
+function clientKey(req: Request): string {
   const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
   if (ip.startsWith('::ffff:')) return ip.slice(7);
   if (!ip.includes(':')) return ip;

@@ -7,8 +7,8 @@
 -- ARGV[3] the job id this claim may replace (a failed attempt), or '' for none
 -- ARGV[4] now (ms)
 -- ARGV[5] record TTL (seconds)
--- Returns {1, new job id} when claimed; {0, job id} when the key already names a job of this
--- request; {-1} when the key was used with a different request
+-- Returns {1, new job id} when claimed (CLAIMED); {0, job id} when the key already names a job of this
+-- request (SAME_REQUEST); {-1} when the key was used with a different request (KEY_REUSED)
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local hash, job = string.match(cur, '^(%S+) (%S+)')

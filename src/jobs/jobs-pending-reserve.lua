@@ -11,7 +11,7 @@
 -- ARGV[4] grace (ms): a member whose job hash does not exist yet is kept this long (being enqueued)
 -- ARGV[5] stale (ms): a member older than this no longer counts, whatever its state (a stuck job
 --         must not lock its user out); also the key's TTL
--- Returns 0 when reserved (or the job was already reserved), else the user's unfinished job count
+-- Returns 0 (RESERVED) when reserved (or the job was already reserved), else the user's unfinished job count
 local now, grace, stale = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local live = 0

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { RedisClient } from '../platform/redis.ts';
 import type { JobOutcome } from './jobs.catalog.ts';
 import type { JobQueues } from './jobs.queues.ts';
-import { loadJobScripts } from './jobs.scripts.ts';
+import { IDEMPOTENCY_CLAIM, loadJobScripts } from './jobs.scripts.ts';
 import { IdempotencyKeyReusedError } from './jobs.errors.ts';
 
 const WINDOW_SECONDS = 24 * 3600;
@@ -41,8 +41,8 @@ export class IdempotencyKeys {
   /** Points the key at `jobId`; if a concurrent identical submission got there first, returns its job id. */
   async claim(userId: number, key: string, requestHash: string, jobId: string, replaces: string): Promise<{ claimed: boolean; jobId: string }> {
     const [code, current] = await this.redis.jobsIdempotencyClaim(this.recordKey(userId, key), requestHash, jobId, replaces, Date.now(), WINDOW_SECONDS);
-    if (code === -1) throw new IdempotencyKeyReusedError();
-    return { claimed: code === 1, jobId: current! };
+    if (code === IDEMPOTENCY_CLAIM.KEY_REUSED) throw new IdempotencyKeyReusedError();
+    return { claimed: code === IDEMPOTENCY_CLAIM.CLAIMED, jobId: current! };
   }
 
   /** Forgets a claim whose job was not enqueued after all (best effort; a stale one heals after the grace). */

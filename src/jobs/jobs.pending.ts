@@ -4,7 +4,7 @@
 import type { RedisClient } from '../platform/redis.ts';
 import { JOBS, type JobName } from './jobs.catalog.ts';
 import { bullPrefix } from './jobs.queues.ts';
-import { loadJobScripts } from './jobs.scripts.ts';
+import { PENDING_RESERVE, loadJobScripts } from './jobs.scripts.ts';
 import { TooManyPendingJobsError } from './jobs.errors.ts';
 
 /** A reserved slot whose job hash does not exist yet is being enqueued for at most this long. */
@@ -27,7 +27,7 @@ export class PendingJobs {
   async reserve(userId: number, name: JobName, jobId: string): Promise<void> {
     if (this.max === 0) return;
     const pending = await this.redis.jobsPendingReserve(this.key(userId), this.jobKey(name, jobId), this.max, Date.now(), ENQUEUE_GRACE_MS, STALE_MS);
-    if (pending > 0) throw new TooManyPendingJobsError(this.max, pending);
+    if (pending !== PENDING_RESERVE.RESERVED) throw new TooManyPendingJobsError(this.max, pending);
   }
 
   /** Gives a slot back when its job was not enqueued after all. */

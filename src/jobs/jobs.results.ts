@@ -44,7 +44,6 @@ export const walletViewSchema = z.object({ userId: int, balance: int, version: i
 export const jobFailureSchema = z.object({
   code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional(),
 });
-export type JobFailure = z.infer<typeof jobFailureSchema>;
 
 // Compile-time drift checks: each schema's output must be a valid domain view.
 const _reservation: z.ZodType<ReservationView> = reservationViewSchema;
@@ -64,7 +63,6 @@ export const USER_JOB_RESULTS = {
   'admin.cancel': cancelViewSchema,
 } as const satisfies Partial<Record<JobName, z.ZodType>>;
 export type UserJobName = keyof typeof USER_JOB_RESULTS;
-export type UserJobResult<N extends UserJobName> = z.output<(typeof USER_JOB_RESULTS)[N]>;
 
 // Every job with an idPrefix (a user job) must have a result schema, and only those.
 const _everyUserJobHasResult: { [N in JobName as (typeof JOBS)[N] extends { idPrefix: string } ? N : never]: unknown } = USER_JOB_RESULTS;
@@ -72,7 +70,6 @@ void _everyUserJobHasResult;
 
 /** Public job states of GET /api/jobs/:id (BullMQ's waiting/delayed are `queued`, active is `running`). */
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
-export type JobState = (typeof JOB_STATES)[number];
 
 const viewOf = <N extends UserJobName>(name: N) =>
   z.object({

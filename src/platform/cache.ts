@@ -10,7 +10,7 @@
 // Negative caching: a loader that throws a `*_NOT_FOUND` AppError is remembered (in both levels)
 // for `notFoundTtlMs`, so a stream of unknown ids does not each reach MySQL; hits rethrow it.
 import type { Result } from 'ioredis';
-import { duplicateRedis, type RedisClient } from './redis.ts';
+import { duplicateRedis, loadLuaScripts, type RedisClient } from './redis.ts';
 import type { Counter, Registry } from 'prom-client';
 import { LRUCache } from 'lru-cache';
 import { sharedCounter } from './metrics.ts';
@@ -35,18 +35,15 @@ export interface CacheOptions {
   l1TtlMs: number;
 }
 
+/** Return codes of cache-set-if-version.lua. */
+export const CACHE_SET = { STORED: 1, VERSION_MOVED: 0 } as const;
+export type CacheSetCode = (typeof CACHE_SET)[keyof typeof CACHE_SET];
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    cacheSetIfVersion(valueKey: string, versionKey: string, version: string, value: string, ttlMs: number): Result<number, Context>;
+    cacheSetIfVersion(valueKey: string, versionKey: string, version: string, value: string, ttlMs: number): Result<CacheSetCode, Context>;
   }
 }
-
-// KEYS[1] value key, KEYS[2] version key; ARGV[1] version seen before loading, ARGV[2] value, ARGV[3] ttl ms.
-const SET_IF_VERSION = `
-local v = redis.call('GET', KEYS[2]) or '0'
-if v ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1`;
 
 /**
  * The Redis key of a cached value. Its version (`:v`) and loader lock (`:loading`) extend it, and
@@ -75,7 +72,7 @@ export class ResponseCache {
     this.redis = redis;
     this.prefix = prefix;
     this.channel = `${prefix}:cache:invalidate`;
-    redis.defineCommand('cacheSetIfVersion', { numberOfKeys: 2, lua: SET_IF_VERSION });
+    loadLuaScripts(redis, { cacheSetIfVersion: new URL('./cache-set-if-version.lua', import.meta.url) });
     this.loads = sharedCounter(metrics, 'cache_loads_total', 'cache misses that ran the loader', ['cache']);
     this.hits = sharedCounter(metrics, 'cache_hits_total', 'cache hits', ['cache', 'level']);
   }
@@ -147,6 +144,7 @@ export class ResponseCache {
             body = NOT_FOUND + JSON.stringify({ code: err.code, message: err.message, details: err.details });
             ttlMs = Math.min(ttlMs, this.limits.notFoundTtlMs);
           }
+          // VERSION_MOVED: an invalidation ran during the load; this caller still gets its body.
           await this.redis.cacheSetIfVersion(valueKey, `${valueKey}:v`, version ?? '0', body, ttlMs);
           this.remember(key, body, { ...opts, ttlMs });
           return body;

@@ -30,7 +30,7 @@ const trustProxy = z.string().default('false').transform((v): boolean | number |
  * Values that were ever public (this repo's development defaults, compose demo values, test
  * fixtures, .env.example): production refuses to start with any of them.
  */
-export const KNOWN_DEV_SECRETS: readonly string[] = [
+const KNOWN_DEV_SECRETS: readonly string[] = [
   'encore-development-secret-do-not-use-in-production',
   'encore-compose-demo-secret-change-me-please',
   'test-secret-test-secret-test-secret-0123',

@@ -23,7 +23,7 @@ export interface DbUrlParts { host: string; port: number; user: string; password
  * Set once per pooled connection, not per transaction: that `set session` was one of the dozen
  * round trips every hold paid for (load/README.md).
  */
-export const LOCK_WAIT_SECONDS = 3;
+const LOCK_WAIT_SECONDS = 3;
 
 export function parseDatabaseUrl(url: string): DbUrlParts {
   const u = new URL(url);

@@ -13,11 +13,3 @@ export class AppError extends Error {
     if (details !== undefined) this.details = details;
   }
 }
-
-/** A dependency (MySQL, Redis, Kafka) is unreachable; the API answers 503. */
-export class DependencyUnavailableError extends AppError {
-  constructor(dependency: string, cause?: unknown) {
-    super('DEPENDENCY_UNAVAILABLE', `${dependency} is unavailable, try again shortly`, { dependency });
-    if (cause !== undefined) this.cause = cause;
-  }
-}

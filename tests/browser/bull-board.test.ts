@@ -1,9 +1,9 @@
 // The admin dashboard in a real headless Chromium (Debian's, driven by playwright-core).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApi, type TestApi } from '../support/app.ts';
+import { launchBrowser } from '../support/fan-browser.ts';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let t: TestApi;
 let browser: Browser;
 
@@ -11,10 +11,7 @@ beforeAll(async () => {
   t = await startTestApi();
   // Something to count on the board.
   await t.api.queues.enqueue('wallet.charge', { userId: 1, amount: 100 }, { jobId: 'charge-board-test', delay: 3_600_000 });
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,24 +1,21 @@
 // The organizer's live sale page in a real headless Chromium (Debian's, driven by playwright-core):
 // it loads Chart.js from our own server, draws the funnel and the per-second rates, and refreshes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApi, type TestApi } from '../support/app.ts';
+import { launchBrowser } from '../support/fan-browser.ts';
 import { api } from '../support/http.ts';
 import { userIdSource } from '../support/env.ts';
 import { makeConcert } from '../support/fixtures.ts';
 import { adminToken, fundDirect, holdDirect, payDirect } from '../support/admin.ts';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let t: TestApi;
 let browser: Browser;
 const users = userIdSource();
 
 beforeAll(async () => {
   t = await startTestApi({ QUEUE_MAX_ACTIVE: '5' });
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -11,6 +11,7 @@ import { makeConcert } from '../support/fixtures.ts';
 import { testEnv, userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
+import { sleep } from '../support/wait.ts';
 
 const FANS = 200;
 const PRICE = 50_000;
@@ -40,7 +41,7 @@ async function job(c: Client, path: string, json: unknown) {
   for (let attempt = 0; ; attempt++) {
     const res = await call(c, path, { method: 'POST', json });
     if (res.status === 429 && attempt < 5) {
-      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
       continue;
     }
     expect(res.status, `${path}: ${res.text}`).toBe(202);

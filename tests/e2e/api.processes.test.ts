@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { testEnv } from '../support/env.ts';
+import { until } from '../support/wait.ts';
 
 const main = fileURLToPath(new URL('../../src/api/main.ts', import.meta.url));
 
@@ -14,14 +15,6 @@ const freePort = () => new Promise<number>((resolve) => {
     s.close(() => resolve(port));
   });
 });
-
-const until = async (fn: () => boolean, ms: number) => {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('several API processes on one host', () => {
   it('two processes share the port and answer; SIGTERM to the primary stops both gracefully', async () => {
@@ -36,7 +29,7 @@ describe('several API processes on one host', () => {
     const lines = (msg: string) => log.split('\n').filter((l) => l.includes(`"msg":"${msg}"`));
     const pidsOf = (msg: string) => new Set(lines(msg).map((l) => JSON.parse(l).pid as number));
     try {
-      await until(() => pidsOf('api listening').size === 2, 240_000);
+      await until('two API processes listening', () => pidsOf('api listening').size === 2, 240_000);
       for (let i = 0; i < 6; i++) {
         const res = await fetch(`http://127.0.0.1:${port}/health/live`);
         expect(res.status).toBe(200);

@@ -7,13 +7,14 @@ import { startTestApi, type TestApi } from '../support/app.ts';
 import { spawnWorker, type WorkerProcess } from '../support/processes.ts';
 import { admittedFans, finished, fund, submit } from '../support/flow.ts';
 import { makeConcert } from '../support/fixtures.ts';
-import { testEnv, uniqueId, userIdSource } from '../support/env.ts';
-import { PrivateKafka } from '../support/kafka-broker.ts';
-import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
+import { testEnv, userIdSource } from '../support/env.ts';
+import { observeTopic, PrivateKafka } from '../support/kafka-broker.ts';
+import { ensureTopics } from '../../src/platform/kafka.ts';
 import { allTopics } from '../../src/domain/events/events.topics.ts';
 import { outboxBacklog } from '../../src/domain/events/outbox.relay.ts';
 import { OutboxEvent } from '../../src/domain/events/outbox.entity.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
+import { sleep, until } from '../support/wait.ts';
 
 const broker = new PrivateKafka(29392 + Number(process.env.VITEST_POOL_ID ?? 1) * 10);
 let t: TestApi;
@@ -21,15 +22,6 @@ let workers: WorkerProcess[];
 let consumer: Consumer;
 const seen: { id: string; reservationId: number }[] = [];
 const users = userIdSource();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
 
@@ -39,14 +31,9 @@ beforeAll(async () => {
   t = await startTestApi(env);
   await ensureTopics(t.rt.kafka, t.rt.config, allTopics(t.rt.config));
   workers = await Promise.all([spawnWorker(env), spawnWorker(env)]);
-  consumer = t.rt.kafka.consumer({ groupId: `observer-${uniqueId()}`, sessionTimeout: 6000, heartbeatInterval: 1000, retry: { retries: 1000, initialRetryTime: 200, maxRetryTime: 2000 } });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topicName(t.rt.config, 'payment.completed')], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const envelope = JSON.parse(message.value!.toString());
-      seen.push({ id: envelope.id, reservationId: envelope.data.reservationId });
-    },
+  consumer = await observeTopic(t.rt, 'payment.completed', (_key, value) => {
+    const envelope = value as { id: string; data: { reservationId: number } };
+    seen.push({ id: envelope.id, reservationId: envelope.data.reservationId });
   });
 }, 300_000);
 afterAll(async () => {
@@ -95,14 +82,14 @@ describe('a frozen Kafka broker', () => {
     const mine = rows.filter((r) => JSON.parse(r.envelope).data.concertId === concert.id);
     expect(mine).toHaveLength(40);
     const wanted = new Set(mine.map((r) => r.eventId));
-    await until('all 40 payment.completed events', () => new Set(seen.filter((m) => wanted.has(m.id)).map((m) => m.id)).size === 40);
+    await until('all 40 payment.completed events', () => new Set(seen.filter((m) => wanted.has(m.id)).map((m) => m.id)).size === 40, 120_000);
     // Exactly once after dedupe: one distinct event id per paid reservation (a request that timed
     // out on the frozen broker may have been written when it woke up: at-least-once, same id).
     const perReservation = new Map<number, Set<string>>();
     for (const m of seen.filter((x) => wanted.has(x.id))) perReservation.set(m.reservationId, (perReservation.get(m.reservationId) ?? new Set()).add(m.id));
     expect(perReservation.size).toBe(40);
     expect([...perReservation.values()].every((ids) => ids.size === 1)).toBe(true);
-    await until('the outbox to drain', async () => (await outboxBacklog(t.rt.orm.em.fork())).pending === 0);
+    await until('the outbox to drain', async () => (await outboxBacklog(t.rt.orm.em.fork())).pending === 0, 120_000);
     expect((await runAudit(t.rt.orm.em.fork())).violations).toEqual({});
   }, 300_000);
 });

@@ -12,21 +12,11 @@ import { testEnv, userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
 import { JOBS } from '../../src/jobs/jobs.catalog.ts';
 import { JobQueues } from '../../src/jobs/jobs.queues.ts';
+import { sleep, until } from '../support/wait.ts';
 
 let t: TestApi;
 const workers: WorkerProcess[] = [];
 const users = userIdSource();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in time: ${JSON.stringify(v)}`);
-    await sleep(50);
-  }
-}
 
 beforeAll(async () => {
   const env = testEnv({ QUEUE_MAX_ACTIVE: '1000', WORKER_CONCURRENCY: '4', WALLET_CHARGES_PER_MINUTE: '5' });
@@ -200,7 +190,10 @@ describe('load shedding', () => {
 
       workers.push(await spawnWorker(env)); // the backlog drains (the 10 stray holds fail SCHEDULE_NOT_FOUND)
       expect((await finished(t2, fan!.jwt, first.json.jobId)).state).toBe('succeeded');
-      const accepted = await until(() => submit(t2, fan!, '/api/reservations', seat(2)), (r) => r.status === 202, 60_000);
+      const accepted = await until('a hold submit accepted', async () => {
+        const r = await submit(t2, fan!, '/api/reservations', seat(2));
+        return r.status === 202 && r;
+      }, 60_000, 50);
       expect((await finished(t2, fan!.jwt, accepted.json.jobId)).state).toBe('succeeded');
     } finally {
       await t2.close();

@@ -11,20 +11,12 @@ import { api } from '../support/http.ts';
 import { readSse } from '../support/sse.ts';
 import { finished } from '../support/flow.ts';
 import { jobViewSchema } from '../../src/jobs/jobs.results.ts';
+import { sleep, until } from '../support/wait.ts';
 
 let t: TestApi;
 let env: Record<string, string>;
 let worker: WorkerProcess | undefined;
 const users = userIdSource();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 /** Counts every command the API's Redis client sends (pipelined ones included). */
 function countCommands(redis: Redis): { count: () => number } {
@@ -54,7 +46,7 @@ describe('results pushed to waiting clients', () => {
     const polls = Array.from({ length: 10 }, () =>
       api(t.url, `/api/jobs/${jobId}?waitMs=30000`, { token: jwt }).then((r) => ({ ...r, at: Date.now() })));
     const streams = Array.from({ length: 10 }, () => readSse(`${t.url}${eventsUrl}`, jwt));
-    await until(() => t.api.jobEvents.waiting() === 20);
+    await until('20 waiting requests', () => t.api.jobEvents.waiting() === 20, 30_000, 20);
 
     const commands = countCommands(t.rt.redis as Redis) // single-node suite;
     await sleep(2000);

@@ -12,20 +12,12 @@ import { outboxBacklog } from '../../src/domain/events/outbox.relay.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
 import { Reservation } from '../../src/domain/reservation/reservation.entity.ts';
 import { Seat } from '../../src/domain/catalog/catalog.entity.ts';
+import { until } from '../support/wait.ts';
 
 const redis = new PrivateRedis(6400 + Number(process.env.VITEST_POOL_ID ?? 1) * 7);
 let t: TestApi;
 let workers: WorkerProcess[];
 const users = userIdSource();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, fn: () => Promise<boolean>, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 beforeAll(async () => {
   await redis.start();

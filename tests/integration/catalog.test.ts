@@ -5,6 +5,7 @@ import { api } from '../support/http.ts';
 import { makeConcert } from '../support/fixtures.ts';
 import { uniqueId } from '../support/env.ts';
 import { CATALOG_CACHE, invalidateSeatMaps } from '../../src/domain/catalog/catalog.cache.ts';
+import { until } from '../support/wait.ts';
 
 let a: TestApi;
 let b: TestApi;
@@ -89,14 +90,8 @@ describe('cache', () => {
     // in-process copy of a seat map lives longer than that even if the invalidation were lost…
     expect(CATALOG_CACHE.seats.l1TtlMs).toBeLessThanOrEqual(1000);
     // …and both processes do serve the change (polled by behaviour, generous deadline).
-    const deadline = Date.now() + 30_000;
     for (const t of [a, b]) {
-      for (;;) {
-        const res = await api(t.url, path);
-        if (res.json.seats[0].status === 'HELD') break;
-        if (Date.now() > deadline) throw new Error('the seat change never reached the seat map');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await until('the seat change to reach the seat map', async () => (await api(t.url, path)).json.seats[0].status === 'HELD', 30_000, 10);
     }
     const available = await api(b.url, `${path}?status=available`);
     expect(available.json.seats.map((s: { seatNumber: number }) => s.seatNumber)).toEqual([2, 3]);

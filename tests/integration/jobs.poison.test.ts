@@ -5,10 +5,10 @@ import type { Job, Queue } from 'bullmq';
 import { testRuntime } from '../support/env.ts';
 import type { Runtime } from '../../src/platform/runtime.ts';
 import { startWorkers, type RunningWorkers } from '../../src/workers/workers.ts';
+import { sleep } from '../support/wait.ts';
 
 let rt: Runtime;
 let workers: RunningWorkers;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   rt = await testRuntime({ RANKING_CONSUMER: 'false' });

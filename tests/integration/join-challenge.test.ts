@@ -5,7 +5,7 @@ import { startTestApi, type TestApi } from '../support/app.ts';
 import { makeConcert } from '../support/fixtures.ts';
 import { userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
-import { issueChallenge, leadingZeroBits, solveChallenge, verifyChallenge } from '../../src/domain/challenge/challenge.rules.ts';
+import { solveChallenge } from '../../src/domain/challenge/challenge.rules.ts';
 
 const users = userIdSource();
 let t: TestApi;
@@ -48,16 +48,5 @@ describe('join challenge', () => {
     // Another user cannot spend it.
     const other = await join(await t.token(u2!), { concertId: concert.id, challenge: c.challenge, nonce });
     expect(other.json.error.code).toBe('CHALLENGE_INVALID');
-  });
-
-  it('rules: leading zero bits, expiry and tampering', () => {
-    expect(leadingZeroBits(Buffer.from([0, 0x0f, 0xff]))).toBe(12);
-    expect(leadingZeroBits(Buffer.from([0x80]))).toBe(0);
-    const secret = 's'.repeat(32);
-    const { challenge } = issueChallenge(secret, { concertId: 1, userId: 2, difficulty: 4, expiresAt: 1000 });
-    const nonce = solveChallenge(challenge, 4);
-    expect(verifyChallenge(secret, challenge, nonce, { concertId: 1, userId: 2, nowMs: 999 }).concertId).toBe(1);
-    expect(() => verifyChallenge(secret, challenge, nonce, { concertId: 1, userId: 2, nowMs: 1000 })).toThrow(expect.objectContaining({ code: 'CHALLENGE_EXPIRED' }));
-    expect(() => verifyChallenge('t'.repeat(32), challenge, nonce, { concertId: 1, userId: 2, nowMs: 0 })).toThrow(expect.objectContaining({ code: 'CHALLENGE_INVALID' }));
   });
 });

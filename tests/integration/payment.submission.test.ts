@@ -15,11 +15,11 @@ import { holdSeats, type ReservationView } from '../../src/domain/reservation/in
 import { payReservation } from '../../src/domain/payment/index.ts';
 import { Reservation } from '../../src/domain/reservation/reservation.entity.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
+import { sleep } from '../support/wait.ts';
 
 let rt: Runtime;
 let ctx: WorkerContext;
 const users = userIdSource();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   rt = await testRuntime({ RANKING_CONSUMER: 'false' });

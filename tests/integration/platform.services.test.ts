@@ -6,8 +6,10 @@ import type { Result } from 'ioredis';
 import { testRuntime, uniqueId } from '../support/env.ts';
 import { loadLuaScripts } from '../../src/platform/redis.ts';
 import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
+import { CACHE_SET, ResponseCache, cacheValueKey } from '../../src/platform/cache.ts';
 import type { Runtime } from '../../src/platform/runtime.ts';
 import { Concert, Schedule, Seat } from '../../src/domain/catalog/catalog.entity.ts';
+import { sleep } from '../support/wait.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -51,7 +53,7 @@ describe('MySQL', () => {
       await tx.findOneOrFail(Seat, seat.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       events.push('second locked');
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(events).toEqual(['first locked']); // the second is still blocked
     releaseFirst();
     await Promise.all([first, second]);
@@ -68,6 +70,17 @@ describe('Redis Lua loader', () => {
     expect(results.filter((r) => r > 0).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(results.filter((r) => r === -1)).toHaveLength(40);
     await redis.del(key);
+  });
+
+  it('the cache stores a loaded value only while its version is the one read before loading', async () => {
+    const redis = rt.redis;
+    new ResponseCache(redis, rt.config.REDIS_PREFIX, rt.metrics); // registers cacheSetIfVersion
+    const value = cacheValueKey(rt.config.REDIS_PREFIX, `lua-${uniqueId()}`);
+    expect(await redis.cacheSetIfVersion(value, `${value}:v`, '0', 'first', 60_000)).toBe(CACHE_SET.STORED);
+    await redis.incr(`${value}:v`); // an invalidation ran while a second loader was reading
+    expect(await redis.cacheSetIfVersion(value, `${value}:v`, '0', 'stale', 60_000)).toBe(CACHE_SET.VERSION_MOVED);
+    expect(await redis.get(value)).toBe('first');
+    await redis.del(value, `${value}:v`);
   });
 });
 

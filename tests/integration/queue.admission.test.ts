@@ -7,6 +7,7 @@ import type { Runtime } from '../../src/platform/runtime.ts';
 import { WaitingRoom, type QueueEvent, type WaitingRoomSettings } from '../../src/domain/queue/queue.service.ts';
 import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
 import { testRuntime } from '../support/env.ts';
+import { sleep } from '../support/wait.ts';
 
 let rt: Runtime;
 let nextConcert = 1;
@@ -282,7 +283,7 @@ describe('queue events', () => {
     const slowRelay = () => (release ? Promise.resolve() : new Promise<void>((r) => { release = r; }));
     const slow = room.promoteExclusively(concertId, undefined, slowRelay);
     // Wait until the slow relay has started (it holds only the relay lock).
-    for (let i = 0; i < 100 && !release; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !release; i++) await sleep(20);
     await room.endFor(1, concertId);
     const second = await room.promoteExclusively(concertId, undefined, async () => undefined);
     expect(second).toMatchObject({ admitted: 1, relayed: 0 }); // promoted; the relay lock was busy

@@ -9,6 +9,7 @@ import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
 import { allTopics } from '../../src/domain/events/events.topics.ts';
 import { uniqueId } from '../support/env.ts';
 import type { Consumer } from 'kafkajs';
+import { until } from '../support/wait.ts';
 
 let t: TestApi;
 let workers: RunningWorkers;
@@ -30,16 +31,6 @@ afterAll(async () => {
   await t.close();
 });
 
-const until = async <T>(fn: () => Promise<T | undefined>, ms = 45_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe('admission scheduler', () => {
   it('admits the first maxActive users by itself and publishes one queue.admitted per user, keyed by concert, in order', async () => {
     const { concert } = await makeConcert(t.rt.orm.em.fork(), { seats: 10 });
@@ -51,21 +42,21 @@ describe('admission scheduler', () => {
     }
     const stateOf = async (u: number) =>
       (await api(t.url, '/api/queue/status', { token: await t.token(u), headers: { 'x-queue-token': tokens[u]! } })).json;
-    await until(async () => ((await stateOf(3)).state === 'ACTIVE' ? true : undefined));
+    await until('user 3 admitted', async () => (await stateOf(3)).state === 'ACTIVE', 45_000, 50);
     expect((await stateOf(1)).state).toBe('ACTIVE');
     expect((await stateOf(2)).state).toBe('ACTIVE');
     expect(await stateOf(4)).toMatchObject({ state: 'WAITING', position: 1 });
 
-    const mine = await until(async () => {
+    const mine = await until('three queue.admitted events', () => {
       const list = received.filter((m) => m.key === String(concert.id));
       return list.length >= 3 ? list : undefined;
-    });
+    }, 45_000, 50);
     expect(mine.map((m) => (m.value.data as { userId: number }).userId)).toEqual([1, 2, 3]);
     expect(mine[0]!.value).toMatchObject({ type: 'queue.admitted', aggregateId: String(concert.id), id: expect.stringMatching(/^queue\.admitted:/) });
 
     // Leaving frees a slot; the next tick admits user 4.
     await api(t.url, '/api/queue/tokens/current', { method: 'DELETE', token: await t.token(1), headers: { 'x-queue-token': tokens[1]! } });
-    await until(async () => ((await stateOf(4)).state === 'ACTIVE' ? true : undefined));
+    await until('user 4 admitted', async () => (await stateOf(4)).state === 'ACTIVE', 45_000, 50);
     expect((await stateOf(5)).position).toBe(1);
   });
 });

@@ -13,6 +13,8 @@ import { startWorkers, type RunningWorkers } from '../../src/workers/workers.ts'
 import { ensureTopics, topicName } from '../../src/platform/kafka.ts';
 import { allTopics } from '../../src/domain/events/events.topics.ts';
 import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
+import { until } from '../support/wait.ts';
+import { sseBlocks } from '../support/sse.ts';
 
 let t: TestApi;
 let workers: RunningWorkers;
@@ -34,16 +36,6 @@ afterAll(async () => {
   await workers.close();
   await t.close();
 });
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 90_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 interface Fan { userId: number; jwt: string; token: string }
 const join = async (concertId: number): Promise<Fan> => {
@@ -68,17 +60,8 @@ function openStream(f: Fan, viaQuery = true) {
   const done = (async () => {
     const res = await fetch(url, { headers, signal: controller.signal });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let i;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (block.includes('event: status') && data) events.push(JSON.parse(data.slice(6)));
-      }
+    for await (const block of sseBlocks(res.body!)) {
+      if (!block.comment && block.event === 'status' && block.data !== undefined) events.push(block.data as Record<string, unknown>);
     }
     ended = true;
   })().catch(() => { ended = true; });

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/app.ts';
 import { testEnv, userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 
 const users = userIdSource();
 let a: TestApi;
@@ -65,14 +64,7 @@ describe('rate limits', () => {
     expect(right.headers.get('retry-after')).toBeTruthy();
   });
 
-  it('a fan polling at the server\'s pace is never limited: the default poll limit is far above the fastest pace', () => {
-    const c = loadConfig({ NODE_ENV: 'test' });
-    // pollAfterMs is at least 1 s (seconds near the front): 60 polls a minute at most.
-    const perMinute = (c.RATE_LIMIT_POLL_PER_USER!.points * 60) / c.RATE_LIMIT_POLL_PER_USER!.seconds;
-    expect(perMinute).toBeGreaterThanOrEqual(4 * 60);
-  });
-
-  it('/health/ready says whether limits are on; RATE_LIMITS=off never answers 429', async () => {
+  it('/health/ready says whether limits are on; with RATE_LIMITS=off, 40 charges in a row from one IP are all accepted (202)', async () => {
     expect((await api(a.url, '/health/ready')).json.rateLimits).toBe('on');
     expect((await api(off.url, '/health/ready')).json.rateLimits).toBe('off');
     const jwt = await off.token(users(1)[0]!);

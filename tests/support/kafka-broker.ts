@@ -6,6 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Consumer } from 'kafkajs';
+import { until } from './wait.ts';
+import { uniqueId } from './env.ts';
+import { topicName } from '../../src/platform/kafka.ts';
+import type { Runtime } from '../../src/platform/runtime.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const libs = join(root, '.tools/kafka/libs');
@@ -40,11 +45,7 @@ export class PrivateKafka {
     // C1 only and the serial GC: a broker for one test file needs a fast start (about 45 s with the
     // defaults on a CPU-starved CI machine), not peak throughput.
     this.child = spawn('java', ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dlog4j2.configurationFile=' + join(root, 'services/kafka/log4j2.properties'), '-cp', `${libs}/*`, 'kafka.Kafka', this.props], { stdio: 'ignore' });
-    for (let i = 0; i < 720; i++) {
-      if (await portOpen(this.port)) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error('private Kafka broker did not start within 180 s');
+    await until(`the private Kafka broker to listen on ${this.port}`, () => portOpen(this.port), 180_000, 250);
   }
 
   /** SIGSTOP: the broker keeps its sockets open but answers nothing, like a hung or blackholed host. */
@@ -67,4 +68,16 @@ export class PrivateKafka {
       setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
     });
   }
+}
+
+/**
+ * An outside observer of `topic` (its own consumer group, from the beginning), patient with a
+ * broker that is stopped or frozen: hands each message's key and parsed JSON value to `onMessage`.
+ */
+export async function observeTopic(rt: Runtime, topic: string, onMessage: (key: string, value: unknown) => void): Promise<Consumer> {
+  const consumer = rt.kafka.consumer({ groupId: `observer-${uniqueId()}`, sessionTimeout: 6000, heartbeatInterval: 1000, retry: { retries: 1000, initialRetryTime: 200, maxRetryTime: 2000 } });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topicName(rt.config, topic)], fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => { onMessage(message.key?.toString() ?? '', JSON.parse(message.value!.toString())); } });
+  return consumer;
 }

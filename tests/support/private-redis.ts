@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { until } from './wait.ts';
 
 export class PrivateRedis {
   readonly port: number;
@@ -28,20 +29,19 @@ export class PrivateRedis {
       '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '',
       '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
     ], { stdio: 'ignore' });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
+    await until(`private Redis on ${this.port} to start`, async () => {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined); // refused while starting: expected, the loop retries
       try {
         await probe.connect();
         // AOF loading answers LOADING until done: wait for a real PONG.
-        if ((await probe.ping()) === 'PONG') return;
-      } catch { /* not up yet */ } finally {
+        return (await probe.ping()) === 'PONG';
+      } catch {
+        return false; // not up yet
+      } finally {
         probe.disconnect();
       }
-      if (Date.now() > deadline) throw new Error(`private Redis on ${this.port} did not start`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    }, 60_000);
   }
 
   async flushAll(): Promise<void> {

@@ -7,19 +7,26 @@ export async function readSse(url: string, token: string, opts: { onOpen?: () =>
   opts.onOpen?.();
   const events: SseEvent[] = [];
   let comments = 0;
+  for await (const block of sseBlocks(res.body!)) {
+    if (block.comment) { comments++; continue; }
+    events.push({ event: block.event, data: block.data, at: Date.now() });
+  }
+  return { status: res.status, events, comments };
+}
+
+/** The blocks of an event stream as they arrive: a comment (`: …`), or an event with its JSON data. */
+export async function* sseBlocks(body: AsyncIterable<unknown>): AsyncGenerator<{ comment: true } | { comment: false; event: string; data: unknown }> {
   let buffer = '';
   const decoder = new TextDecoder();
-  for await (const chunk of res.body!) {
+  for await (const chunk of body) {
     buffer += decoder.decode(chunk as Uint8Array, { stream: true });
     let i;
     while ((i = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, i);
       buffer = buffer.slice(i + 2);
-      if (block.startsWith(':')) { comments++; continue; }
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      if (block.startsWith(':')) { yield { comment: true }; continue; }
       const data = /^data: (.*)$/m.exec(block)?.[1];
-      events.push({ event, data: data === undefined ? undefined : JSON.parse(data), at: Date.now() });
+      yield { comment: false, event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: data === undefined ? undefined : JSON.parse(data) };
     }
   }
-  return { status: res.status, events, comments };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
-import { kafkaSecurity } from '../../src/platform/kafka.ts';
+import { kafkaSecurity, topicReplication } from '../../src/platform/kafka.ts';
 
 const dev = { NODE_ENV: 'development' };
 /** A production environment with every secret set to a real-looking value. */
@@ -85,5 +85,23 @@ describe('config', () => {
 
   it('splits KAFKA_BROKERS on commas', () => {
     expect(loadConfig({ ...dev, KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
+  });
+});
+
+describe('topic replication', () => {
+  it('follows the number of brokers: the configured factor below three, three copies with a majority in sync from three on', () => {
+    expect(topicReplication(1, 1)).toEqual({ replicationFactor: 1 });
+    expect(topicReplication(2, 2)).toEqual({ replicationFactor: 2 });
+    expect(topicReplication(3, 1)).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(topicReplication(5, 5)).toEqual({ replicationFactor: 5, minInsyncReplicas: 3 });
+  });
+});
+
+describe('rate limit defaults', () => {
+  it('the default poll limit allows at least four times the fastest server pace (one poll a second)', () => {
+    const c = loadConfig({ NODE_ENV: 'test' });
+    // pollAfterMs is at least 1 s (seconds near the front): 60 polls a minute at most.
+    const perMinute = (c.RATE_LIMIT_POLL_PER_USER!.points * 60) / c.RATE_LIMIT_POLL_PER_USER!.seconds;
+    expect(perMinute).toBeGreaterThanOrEqual(4 * 60);
   });
 });

@@ -13,7 +13,7 @@ export function seedSeatPrice(seatNumber: number): number {
   return 90_000;
 }
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** `YYYY-MM-DD` as that day's UTC midnight; undefined unless it is a real calendar day. */

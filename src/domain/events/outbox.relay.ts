@@ -18,7 +18,7 @@ import { TOPICS } from './events.topics.ts';
 export type Publish = (topic: (typeof TOPICS)[keyof typeof TOPICS], messages: { key: string; value: string }[]) => Promise<void>;
 
 /** Which topic an event type goes to. One aggregate's events share a topic and a key, so they stay in order. */
-export function topicOf(type: string): (typeof TOPICS)[keyof typeof TOPICS] {
+function topicOf(type: string): (typeof TOPICS)[keyof typeof TOPICS] {
   if (type.startsWith('reservation.')) return TOPICS.reservationEvents;
   if (type === 'payment.completed') return TOPICS.paymentCompleted;
   if (type === 'schedule.sold_out') return TOPICS.scheduleSoldOut;

@@ -35,7 +35,7 @@ export const FUNNEL_STAGES = [
 interface QueueCounts { joined: number; waiting: number; admitted: number; active: number }
 
 /** One round trip for all of a concert's queue counts. */
-export async function queueCounts(redis: RedisClient, prefix: string, concertId: number, now: number): Promise<QueueCounts> {
+async function queueCounts(redis: RedisClient, prefix: string, concertId: number, now: number): Promise<QueueCounts> {
   const k = queueKeys(prefix, concertId);
   const res = await redis.pipeline().get(k.seq).zcard(k.waiting).zcount(k.active, `(${now}`, '+inf').hget(k.meta, 'admitted').exec();
   const failed = res?.find(([err]) => err);
@@ -47,7 +47,7 @@ export async function queueCounts(redis: RedisClient, prefix: string, concertId:
 type Counted = { concert_id: number; status: string; n: number | string }[];
 
 /** The funnels of several concerts: three grouped queries in all, plus one Redis round trip each. */
-export async function readFunnels(em: EntityManager, redis: RedisClient, prefix: string, concertIds: number[], now: Date): Promise<Funnel[]> {
+async function readFunnels(em: EntityManager, redis: RedisClient, prefix: string, concertIds: number[], now: Date): Promise<Funnel[]> {
   if (concertIds.length === 0) return [];
   const conn = em.getConnection();
   const marks = concertIds.map(() => '?').join(',');
@@ -84,7 +84,7 @@ export async function readFunnels(em: EntityManager, redis: RedisClient, prefix:
 }
 
 /** Concerts whose sale is on or ahead (a schedule not cancelled whose booking has not closed); the metrics follow these. */
-export async function concertsOnSale(em: EntityManager, now: Date, limit: number): Promise<number[]> {
+async function concertsOnSale(em: EntityManager, now: Date, limit: number): Promise<number[]> {
   const rows = await em.getConnection().execute<{ concert_id: number }[]>(
     `select distinct concert_id from schedules where booking_close_at > ? and status <> 'CANCELLED' order by concert_id desc limit ${Number(limit)}`, [now],
   );

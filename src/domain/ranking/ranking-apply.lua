@@ -10,7 +10,7 @@
 -- ARGV[3] value
 -- ARGV[4..6] TTL seconds of the daily, weekly, monthly keys
 -- ARGV[7] TTL seconds of the seen-marker
--- Returns 1 if applied, 0 if this event id was applied before
+-- Returns 1 (APPLIED) if applied, 0 (ALREADY_APPLIED) if this event id was applied before
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[7]) == false then return 0 end
 for i = 2, 4 do
   if ARGV[2] == 'incr' then

@@ -6,9 +6,17 @@ import { loadLuaScripts, type RedisClient } from '../../platform/redis.ts';
 import type { EventEnvelope } from '../events/events.envelope.ts';
 import { PERIOD_TTL_SECONDS, rankingKey, type Period, type RankingType } from './ranking.keys.ts';
 
+/** Return codes of ranking-apply.lua. */
+const RANKING_APPLY = { APPLIED: 1, ALREADY_APPLIED: 0 } as const;
+type RankingApplyCode = (typeof RANKING_APPLY)[keyof typeof RANKING_APPLY];
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    rankingApply(...args: (string | number)[]): Result<number, Context>;
+    rankingApply(
+      seenKey: string, dailyKey: string, weeklyKey: string, monthlyKey: string,
+      member: string, mode: 'incr' | 'min', value: number,
+      dailyTtlSeconds: number, weeklyTtlSeconds: number, monthlyTtlSeconds: number, seenTtlSeconds: number,
+    ): Result<RankingApplyCode, Context>;
   }
 }
 
@@ -47,7 +55,7 @@ export class Rankings {
       rankingKey(this.prefix, type, 'daily', at), rankingKey(this.prefix, type, 'weekly', at), rankingKey(this.prefix, type, 'monthly', at),
       member, mode, value, PERIOD_TTL_SECONDS.daily, PERIOD_TTL_SECONDS.weekly, PERIOD_TTL_SECONDS.monthly, SEEN_TTL_SECONDS,
     );
-    return applied === 1;
+    return applied === RANKING_APPLY.APPLIED;
   }
 
   /** The top `limit` members of the period containing `now`, best first, with their scores. */

@@ -45,7 +45,7 @@ export async function afterPayment(em: EntityManager, r: ReservationRow, now: Da
 }
 
 /** SOLD_OUT and `schedule.sold_out`, in one transaction, if every seat is SOLD and nobody marked it yet. */
-export async function markSoldOut(em: EntityManager, scheduleId: number, now: Date): Promise<boolean> {
+async function markSoldOut(em: EntityManager, scheduleId: number, now: Date): Promise<boolean> {
   return transaction(em, async (tx) => {
     const [res, sched] = await sqlBatch(tx, [
       {

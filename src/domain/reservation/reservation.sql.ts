@@ -12,7 +12,7 @@ export function sqlDate(v: unknown): Date {
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-export const RESERVATION_COLUMNS = 'id, user_id, schedule_id, concert_id, status, total_amount, expires_at';
+const RESERVATION_COLUMNS = 'id, user_id, schedule_id, concert_id, status, total_amount, expires_at';
 
 export function reservationRow(r: Record<string, unknown>): ReservationRow {
   return {

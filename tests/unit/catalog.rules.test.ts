@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDay, scheduleWindow } from '../../src/domain/catalog/catalog.rules.ts';
+import { parseDay, scheduleWindow, seedSeatPrice } from '../../src/domain/catalog/catalog.rules.ts';
 
 const now = new Date('2026-11-29T13:45:00Z');
 const fieldOf = (f: () => unknown) => {
@@ -28,5 +28,11 @@ describe('schedule date window', () => {
     ['to', undefined, '2031-01-01'],
   ])('an out-of-window filter is VALIDATION_FAILED naming %s (from=%s, to=%s)', (field, from, to) => {
     expect(fieldOf(() => scheduleWindow(from, to, now, 366))).toMatchObject({ code: 'VALIDATION_FAILED', details: { field } });
+  });
+});
+
+describe('seed pricing', () => {
+  it('seats 1-20 are VIP (150,000), 21-60 R (120,000), the rest S (90,000)', () => {
+    expect([1, 20, 21, 60, 61, 100].map(seedSeatPrice)).toEqual([150_000, 150_000, 120_000, 120_000, 90_000, 90_000]);
   });
 });
