@@ -4,23 +4,24 @@
 // the machine, so it compares two versions of a route even on a busy box. The server needs
 // RATE_LIMITS=off and the seed's users; joins go to --concert with users 15001… (re-joins are 200s).
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { parseCli } from '../src/platform/cli.ts';
 import { Identity } from './lib/identity.ts';
 
-const { values: o } = parseArgs({
+const { values: o } = parseCli({
+  usage: 'node load/route-cost.ts --pid <API pid> [--url URL] [--n 5000] [--concert 10] [--only status]',
+  about: 'API CPU per request, route by route, read from /proc/<pid>/stat (JWT_SECRET in the environment, default: the development secret).',
   options: {
-    url: { type: 'string', default: 'http://127.0.0.1:3000' },
-    pid: { type: 'string' },
-    n: { type: 'string', default: '5000' },
-    concert: { type: 'string', default: '10' },
-    only: { type: 'string', description: 'run only the routes whose name contains this' },
-    help: { type: 'boolean' },
+    pid: { type: 'string', help: 'the API process (its CPU time is read)' },
+    url: { type: 'string', default: 'http://127.0.0.1:3000', help: 'the API' },
+    n: { type: 'string', default: '5000', help: 'requests per route' },
+    concert: { type: 'string', default: '10', help: 'the concert the fans join' },
+    only: { type: 'string', help: 'run only the routes whose name contains this' },
   },
 });
-if (o.help || !o.pid) {
-  console.log('usage: node load/route-cost.ts --pid <API pid> [--url URL] [--n 5000] [--concert 10] [--only status]\nJWT_SECRET in the environment (default: the development secret).');
-  process.exit(o.help ? 0 : 1);
+if (!o.pid) {
+  console.error('--pid is required (--help for every option)');
+  process.exit(2);
 }
 const pid = Number(o.pid);
 const N = Number(o.n);
