@@ -13,8 +13,9 @@ import { hotSeat } from './scenarios/hot-seat.ts';
 import { scale } from './scenarios/scale.ts';
 import { workers } from './scenarios/workers.ts';
 import { lobby } from './scenarios/lobby.ts';
+import { opening } from './scenarios/opening.ts';
 
-const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers };
+const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers, opening };
 
 const { positionals, args: parsedArgs } = parseCli(process.argv.slice(2));
 const name = positionals[0];
@@ -39,8 +40,8 @@ const identity = new Identity(secret);
 // Operator mistakes (no server, another JWT_SECRET, nothing seeded, a bad option) end the run with
 // one sentence and exit 1, never a stack trace.
 try {
-  // `workers` talks to BullMQ and MySQL directly, and `scale` starts its own API: no server to check yet.
-  if (name !== 'workers' && name !== 'scale') await preflight(url, await identity.token(1));
+  // `workers` talks to BullMQ and MySQL directly, `opening` to Redis only, and `scale` starts its own API: no server to check.
+  if (name !== 'workers' && name !== 'scale' && name !== 'opening') await preflight(url, await identity.token(1));
   await run();
 } catch (err) {
   recorder.stopProgress();

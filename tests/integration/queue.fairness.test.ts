@@ -201,7 +201,7 @@ describe('the opening, batch by batch', () => {
   };
   const placesOf = async (concertId: number) => {
     const k = queueKeys(t.rt.config.REDIS_PREFIX, concertId);
-    return { line: await t.rt.redis.zrange(k.waiting, 0, -1), ids: await t.rt.redis.lrange(k.entrantIds, 0, -1), k };
+    return { line: await t.rt.redis.zrange(k.waiting, '0', '-1'), ids: await t.rt.redis.lrange(k.entrantIds, 0, -1), k };
   };
 
   it('two workers opening at once place every fan exactly once, in the seed\'s order', async () => {
