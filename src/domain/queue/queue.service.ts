@@ -249,7 +249,11 @@ export class WaitingRoom {
       const now = this.clock();
       let hold = false;
       let opening: OpeningReport | undefined;
-      if (sale?.opensAt && sale.opensAt.getTime() > now) hold = true;
+      if (sale?.opensAt && sale.opensAt.getTime() > now) {
+        hold = true;
+        // Fans in the pre-queue are told the opening from here: an organizer may have moved it.
+        await this.redis.hset(k.meta, 'opensAt', sale.opensAt.getTime());
+      }
       else if (sale?.seed && (await this.redis.hget(k.meta, 'opening')) !== 'done') {
         opening = await this.openSale(concertId, sale.seed);
         hold = !opening.done;
