@@ -14,9 +14,10 @@ import { scale } from './scenarios/scale.ts';
 import { workers } from './scenarios/workers.ts';
 import { lobby } from './scenarios/lobby.ts';
 import { flood } from './scenarios/flood.ts';
+import { opening } from './scenarios/opening.ts';
 import { parseCli } from '../src/platform/cli.ts';
 
-const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers, flood };
+const SCENARIOS: Record<string, Scenario> = { 'seed-plan': seedPlan, capacity, rush, 'hot-seat': hotSeat, scale, lobby, workers, flood, opening };
 
 /** Each scenario's own options (read by the scenario through ctx.args / ctx.num), for --help. */
 const SCENARIO_OPTIONS: Record<string, string> = {
@@ -28,6 +29,7 @@ const SCENARIO_OPTIONS: Record<string, string> = {
   lobby: '--waiting 1000000, --pollers 20000, --duration 60, --sse 0, --join-concurrency 256, --concert <id>, --api-pid <pid>, --admit, --keep, --user-base 1',
   workers: '--n 200, --workers 1, --profile',
   flood: '--fans 200, --user-base 15001, --flood-user 19999 (server: RATE_LIMITS on, TRUST_PROXY=true)',
+  opening: '--waiting 1000000 (pre-queue size; Redis only: REDIS_URL, REDIS_PREFIX)',
 };
 const { values: own, positionals, extra } = parseCli({
   usage: `npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--url URL] [options]`,
@@ -65,8 +67,8 @@ const identity = new Identity(secret);
 // Operator mistakes (no server, another JWT_SECRET, nothing seeded, a bad option) end the run with
 // one sentence and exit 1, never a stack trace.
 try {
-  // `workers` talks to BullMQ and MySQL directly, and `scale` starts its own API: no server to check yet.
-  if (name !== 'workers' && name !== 'scale') await preflight(url, await identity.token(1));
+  // `workers` talks to BullMQ and MySQL directly, `opening` to Redis only, and `scale` starts its own API: no server to check.
+  if (name !== 'workers' && name !== 'scale' && name !== 'opening') await preflight(url, await identity.token(1));
   await run();
 } catch (err) {
   recorder.stopProgress();

@@ -8,7 +8,7 @@ import { MAX_SEATS_PER_SCHEDULE } from '../domain/catalog/catalog.seatmap.ts';
 import { addSchedule, editConcert, organizeConcert, type Actor } from '../domain/organizer/organizer.service.ts';
 import { AUDIT_ACTIONS, listAdminActions } from '../domain/organizer/organizer.audit.ts';
 import type { Funnels } from '../domain/organizer/organizer.funnel.ts';
-import { switchSale, type SaleSwitch } from '../domain/organizer/organizer.sales.ts';
+import { switchChallenge, switchSale, type ChallengeSwitch, type SaleSwitch } from '../domain/organizer/organizer.sales.ts';
 import { getSchedule } from '../domain/catalog/catalog.service.ts';
 import { findReservationView } from '../domain/reservation/index.ts';
 import { requireAdmin, userIdOf } from './auth.ts';
@@ -56,6 +56,8 @@ export interface OrganizerParts {
   funnels: Funnels;
   /** The waiting room's switch that stops and restarts admission. */
   sales: SaleSwitch;
+  /** The per-concert switch of the join challenge. */
+  challenges: ChallengeSwitch;
 }
 
 const actor = (req: Request): Actor => ({ actorId: userIdOf(req), now: new Date() });
@@ -139,6 +141,21 @@ export function organizerRoutes(ctx: ApiContext, d: OrganizerParts): Router {
       if (!paused) await ctx.queues.ensureAdmissionTicker(params.id);
     });
   }
+
+  docs.route(r, {
+    method: 'post', path: '/admin/concerts/:id/challenge', tags, security: 'admin',
+    summary: 'Require (or stop requiring) the proof-of-work join challenge for a concert\'s line',
+    params: z.object({ id: idParam }),
+    body: z.object({ enabled: z.boolean() }).strict(),
+    responses: {
+      200: {
+        description: 'the switch now; `difficulty` 0 means JOIN_CHALLENGE_DIFFICULTY is 0 and no concert is challenged whatever the switch',
+        schema: z.object({ concertId: z.number().int(), enabled: z.boolean(), difficulty: z.number().int() }),
+      },
+    },
+  }, guard, async (req, res, { params, body }) => {
+    res.json({ ...(await switchChallenge(em, d.challenges, actor(req), params.id, body.enabled)), difficulty: ctx.config.JOIN_CHALLENGE_DIFFICULTY });
+  });
 
   docs.route(r, {
     method: 'post', path: '/admin/schedules/:id/cancel', tags, security: 'admin',

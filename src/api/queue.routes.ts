@@ -18,6 +18,8 @@ const statusSchema = z.object({
   waitingCount: z.number().int().optional(),
   estimatedWaitSeconds: z.number().int().optional().describe('from the measured admission rate'),
   reason: z.enum(['BEFORE_OPENING', 'PAUSED', 'ALL_SEATS_HELD']).optional().describe('why a WAITING line is not moving'),
+  saleOpensAt: z.string().optional().describe('BEFORE_OPENING: when the sale opens and the pre-queue gets its drawn places (no position until then)'),
+  entrantId: z.string().optional().describe('a pre-queue place\'s opaque id in the opening\'s published list (GET /api/concerts/{id}/queue/fairness)'),
   activeUntil: z.string().optional().describe('while ACTIVE'),
   pollAfterMs: z.number().int().describe('ask again after this long (also the Retry-After header, in seconds)'),
 });
@@ -35,7 +37,8 @@ export function queueRoutes(
   auth: RequestHandler,
   room: WaitingRoom,
   queues: JobQueues,
-  concertExists: (id: number) => Promise<void>,
+  /** The concert's announced opening (ms, 0 = none); throws CONCERT_NOT_FOUND for an unknown concert. */
+  saleOpensAt: (id: number) => Promise<number>,
   stream: QueueStreamHub,
   bodyLimit: string,
   /** Runs on a join after its body is parsed and the user known (the bot challenge, src/api/join-challenge.ts). */
@@ -52,10 +55,11 @@ export function queueRoutes(
       409: { description: 'SOLD_OUT: every bookable seat is sold' },
     },
   }, [express.json({ limit: bodyLimit }), auth, joinGuard], async (req, res, { body }) => {
-    await concertExists(body.concertId);
-    const { status, created } = await room.join(userIdOf(req), body.concertId);
-    // The first person into an empty line starts its admission ticks at once.
-    await queues.ensureAdmissionTicker(body.concertId, created && status.state === 'WAITING' && status.position === 1);
+    const opensAt = await saleOpensAt(body.concertId);
+    const { status, created } = await room.join(userIdOf(req), body.concertId, opensAt);
+    // The first person into an empty line (or pre-queue) starts its admission ticks at once.
+    const first = created && status.state === 'WAITING' && (status.position === 1 || (status.reason === 'BEFORE_OPENING' && status.waitingCount === 1));
+    await queues.ensureAdmissionTicker(body.concertId, first);
     sendStatus(res, created ? 201 : 200, status);
   });
 

@@ -124,6 +124,10 @@ export class QueueStreamHub {
       if (line.soldOut) {
         this.send(conn, { state: 'SOLD_OUT', concertId, token: conn.token, pollAfterMs: pollAfterMsFor('SOLD_OUT') });
         this.close(conn);
+      } else if (claims.seq === 0) {
+        // A pre-queue place (docs/fairness.md): its position is not on the line's seq scale, so
+        // read it exactly, at the pace the server set for it.
+        if (now - conn.lastSentAt >= conn.pollAfterMs) this.refresh(conn);
       } else if (claims.seq < line.headSeq) {
         // No longer in the waiting part of the line: admitted, dropped or gone. One exact read.
         this.refresh(conn);

@@ -16,6 +16,7 @@ import { USER_JOBS } from '../jobs/jobs.catalog.ts';
 import { requireAdmin, requireUser, userIdOf } from './auth.ts';
 import { ApiDocs } from './openapi.ts';
 import { catalogRoutes } from './catalog.routes.ts';
+import { fairnessRoutes } from './fairness.routes.ts';
 import { queueRoutes } from './queue.routes.ts';
 import { jobRoutes } from './jobs.routes.ts';
 import { JobSubmitter } from './jobs.submit.ts';
@@ -72,8 +73,9 @@ export function buildApi(runtime: Runtime): Api {
   // Served from the concert-detail cache, so joining a line costs no MySQL query in a rush.
   const concert = async (id: number) =>
     JSON.parse(await cache.get('concert_detail', catalogKeys.concertDetail(id), CATALOG_CACHE.concertDetail, () => getConcert(em(), id)));
-  const concertExists = async (id: number) => {
-    await concert(id);
+  const saleOpensAt = async (id: number): Promise<number> => {
+    const c = (await concert(id)) as { saleOpensAt: string | null };
+    return c.saleOpensAt ? Date.parse(c.saleOpensAt) : 0;
   };
   const challenges = new JoinChallenges(redis, {
     secret: config.JOIN_CHALLENGE_SECRET, difficulty: config.JOIN_CHALLENGE_DIFFICULTY, ttlSeconds: config.JOIN_CHALLENGE_TTL_SECONDS, prefix: config.REDIS_PREFIX,
@@ -92,17 +94,18 @@ export function buildApi(runtime: Runtime): Api {
       reservationRoutes(ctx),
       paymentRoutes(ctx),
       rankingRoutes(ctx),
+      fairnessRoutes(ctx),
       joinChallengeRoutes(docs, auth, challenges),
       walletRoutes(ctx),
       accountRoutes(ctx),
       historyRoutes(ctx),
-      organizerRoutes(ctx, { funnels, sales: waitingRoom }),
+      organizerRoutes(ctx, { funnels, sales: waitingRoom, challenges }),
       // Development sign-in exists only outside production (there it is a 404).
       ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
     ],
     rootRouters: [
       // The waiting room's hot routes, ahead of the JSON parser and the per-request ORM context.
-      Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, concertExists, queueStream, config.BODY_LIMIT, joinChallengeCheck(challenges))),
+      Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, saleOpensAt, queueStream, config.BODY_LIMIT, joinChallengeCheck(challenges))),
       docs.router(), // /openapi.json and /docs
       adminGate(auth, config.ADMIN_BODY_LIMIT),
       organizerPageRoutes(),

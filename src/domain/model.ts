@@ -10,6 +10,7 @@ import { AdminAudit } from './organizer/organizer.audit.ts';
 import { Migration20261127000100Catalog } from '../migrations/Migration20261127000100Catalog.ts';
 import { Migration20261127000200Reservations } from '../migrations/Migration20261127000200Reservations.ts';
 import { Migration20261129090000Organizer } from '../migrations/Migration20261129090000Organizer.ts';
+import { Migration20261129120000SaleSeed } from '../migrations/Migration20261129120000SaleSeed.ts';
 
 export const ormModel: OrmModel = {
   entities: [Concert, Schedule, Seat, Wallet, WalletLedger, Reservation, ReservationSeat, SeatQuota, Payment, OutboxEvent, AdminAudit],
@@ -17,5 +18,6 @@ export const ormModel: OrmModel = {
     { name: 'Migration20261127000100Catalog', class: Migration20261127000100Catalog },
     { name: 'Migration20261127000200Reservations', class: Migration20261127000200Reservations },
     { name: 'Migration20261129090000Organizer', class: Migration20261129090000Organizer },
+    { name: 'Migration20261129120000SaleSeed', class: Migration20261129120000SaleSeed },
   ],
 };

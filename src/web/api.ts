@@ -81,5 +81,5 @@ export type QueueState = 'WAITING' | 'ACTIVE' | 'SOLD_OUT' | 'EXPIRED';
 export interface QueueStatus {
   state: QueueState; concertId: number; token: string; position?: number; waitingCount?: number;
   estimatedWaitSeconds?: number; activeUntil?: string; reason?: 'BEFORE_OPENING' | 'PAUSED' | 'ALL_SEATS_HELD' | string;
-  pollAfterMs?: number; saleOpensAt?: string;
+  pollAfterMs?: number; saleOpensAt?: string; entrantId?: string;
 }

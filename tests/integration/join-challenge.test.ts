@@ -5,6 +5,7 @@ import { startTestApi, type TestApi } from '../support/app.ts';
 import { makeConcert } from '../support/fixtures.ts';
 import { userIdSource } from '../support/env.ts';
 import { api } from '../support/http.ts';
+import { adminToken } from '../support/admin.ts';
 import { solveChallenge } from '../../src/domain/challenge/challenge.rules.ts';
 
 const users = userIdSource();
@@ -48,5 +49,33 @@ describe('join challenge', () => {
     // Another user cannot spend it.
     const other = await join(await t.token(u2!), { concertId: concert.id, challenge: c.challenge, nonce });
     expect(other.json.error.code).toBe('CHALLENGE_INVALID');
+  });
+
+  it('an admin switches a concert\'s challenge on and off; each switch is audited; a fan may not', async () => {
+    const { concert } = await makeConcert(t.rt.orm.em.fork());
+    const [adminId, fanId] = users(2);
+    const admin = await adminToken(t, adminId!);
+    const fan = await t.token(fanId!);
+    const switchTo = (enabled: unknown, token = admin) =>
+      api(t.url, `/api/admin/concerts/${concert.id}/challenge`, { method: 'POST', token, json: { enabled } });
+
+    expect((await switchTo(true, fan)).status).toBe(403);
+    expect((await switchTo('yes')).json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'enabled' } });
+    expect((await api(t.url, '/api/admin/concerts/999999999/challenge', { method: 'POST', token: admin, json: { enabled: true } })).status).toBe(404);
+
+    const on = await switchTo(true);
+    expect(on.status).toBe(200);
+    expect(on.json).toEqual({ concertId: concert.id, enabled: true, difficulty: 10 });
+    expect(await fetchChallenge(fan, concert.id)).toMatchObject({ required: true });
+    expect((await join(fan, { concertId: concert.id })).status).toBe(428);
+
+    expect((await switchTo(false)).json).toMatchObject({ enabled: false });
+    expect(await fetchChallenge(fan, concert.id)).toEqual({ required: false });
+    expect((await join(fan, { concertId: concert.id })).status).toBe(201);
+
+    const audit = await api(t.url, `/api/admin/audit?action=concert.challenge&targetId=${concert.id}`, { token: admin });
+    expect(audit.json.items.map((e: { actorId: number; after: unknown }) => [e.actorId, e.after])).toEqual([
+      [adminId, { challenge: false }], [adminId, { challenge: true }],
+    ]);
   });
 });

@@ -68,6 +68,17 @@ describe('every key a command, script or MULTI sends together lives in one slot'
     await room.requireActive(1, joined[0]!.status.token, concertId);
     await room.leave(3, joined[2]!.status.token);
     await room.endFor(1, concertId);
+    // The fair opening (docs/fairness.md): a pre-queue, its statuses and leave, the batched opening.
+    const preConcert = concertId + 1;
+    const inAMinute = Date.now() + 60_000;
+    const pre = await Promise.all([6, 7, 8].map((u) => room.join(u, preConcert, inAMinute)));
+    await room.status(7, pre[1]!.status.token);
+    await room.leave(8, pre[2]!.status.token);
+    await room.joinMany([9, 10], preConcert, inAMinute);
+    await room.promoteExclusively(preConcert, undefined, async () => undefined, { opensAt: new Date(inAMinute), seed: null });
+    await room.openSale(preConcert, 'cd'.repeat(32), 2);
+    await room.openingRecord(preConcert, 0, 10);
+    await room.status(6, pre[0]!.status.token);
 
     const cache = new ResponseCache(rt.redis, rt.config.REDIS_PREFIX, rt.metrics);
     const opts = { ttlMs: 10_000, l1TtlMs: 0 };

@@ -8,6 +8,7 @@ import { Concert, Schedule } from './catalog.entity.ts';
 import { ConcertNotFoundError } from './catalog.errors.ts';
 import { concertView, type ConcertView } from './catalog.service.ts';
 import { expandSeatMap, scheduleTimesIssue, type SeatMapSpec } from './catalog.seatmap.ts';
+import { newSaleSeed } from '../queue/queue.fairness.ts';
 
 export interface ConcertInput {
   title: string; artist: string; description?: string | null; posterImageUrl?: string | null; durationMinutes: number;
@@ -29,7 +30,7 @@ const SEAT_INSERT_BATCH = 1000;
 export async function createConcert(tx: EntityManager, input: ConcertInput): Promise<ConcertView> {
   const c = tx.create(Concert, {
     title: input.title, artist: input.artist, description: input.description ?? null, posterImageUrl: input.posterImageUrl ?? null,
-    durationMinutes: input.durationMinutes, saleOpensAt: input.saleOpensAt ?? null,
+    durationMinutes: input.durationMinutes, saleOpensAt: input.saleOpensAt ?? null, saleSeed: input.saleOpensAt ? newSaleSeed() : null,
   });
   await tx.flush();
   return concertView(c);
@@ -46,6 +47,9 @@ export async function updateConcert(tx: EntityManager, id: number, patch: Concer
   if (patch.posterImageUrl !== undefined) c.posterImageUrl = patch.posterImageUrl;
   if (patch.durationMinutes !== undefined) c.durationMinutes = patch.durationMinutes;
   if (patch.saleOpensAt !== undefined) c.saleOpensAt = patch.saleOpensAt;
+  // The seed is made once, when an opening is first announced, and kept when it moves: its
+  // commitment may already be published, and a pre-queue may already be waiting on it.
+  if (c.saleOpensAt && !c.saleSeed) c.saleSeed = newSaleSeed();
   await tx.flush();
   return { before, after: concertView(c) };
 }

@@ -17,6 +17,12 @@ export const Concert = defineEntity({
     durationMinutes: p.integer(),
     /** The announced opening of the sale (the waiting room's pre-queue ends then); null: open now. */
     saleOpensAt: p.datetime(3).nullable(),
+    /**
+     * The secret seed of the opening's shuffle (hex, 32 bytes), made when saleOpensAt is first set,
+     * before anyone can join the pre-queue; only its SHA-256 is public until the opening
+     * (docs/fairness.md). Never part of a concert's view, cache or audit entry.
+     */
+    saleSeed: p.string().length(64).nullable(),
     createdAt: p.datetime(3).onCreate(() => new Date()),
     updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
   },

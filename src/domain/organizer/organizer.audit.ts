@@ -23,7 +23,7 @@ export const AdminAudit = defineEntity({
 export type IAdminAudit = InferEntity<typeof AdminAudit>;
 
 export const AUDIT_ACTIONS = [
-  'concert.create', 'concert.update', 'schedule.create', 'concert.pause', 'concert.resume', 'schedule.cancel', 'reservation.refund',
+  'concert.create', 'concert.update', 'schedule.create', 'concert.pause', 'concert.resume', 'concert.challenge', 'schedule.cancel', 'reservation.refund',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

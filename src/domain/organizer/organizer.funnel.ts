@@ -37,11 +37,15 @@ interface QueueCounts { joined: number; waiting: number; admitted: number; activ
 /** One round trip for all of a concert's queue counts. */
 async function queueCounts(redis: RedisClient, prefix: string, concertId: number, now: number): Promise<QueueCounts> {
   const k = queueKeys(prefix, concertId);
-  const res = await redis.pipeline().get(k.seq).zcard(k.waiting).zcount(k.active, `(${now}`, '+inf').hget(k.meta, 'admitted').exec();
+  const res = await redis.pipeline().get(k.seq).zcard(k.waiting).zcount(k.active, `(${now}`, '+inf').hget(k.meta, 'admitted')
+    .hget(k.meta, 'preJoined').scard(k.pre).exec();
   const failed = res?.find(([err]) => err);
   if (!res || failed) throw failed?.[0] ?? new Error('queue counts: no reply');
-  const [seq, waiting, active, admitted] = res.map(([, v]) => Number(v ?? 0)) as [number, number, number, number];
-  return { joined: seq, waiting, active, admitted };
+  const [seq, waiting, active, admitted, preJoined, pre] = res.map(([, v]) => Number(v ?? 0)) as number[] as [number, number, number, number, number, number];
+  // Pre-queue places (docs/fairness.md) are made without an arrival number and wait in a set
+  // until the opening moves them into the line (for the few seconds of an opening, fans not yet
+  // placed are counted in neither).
+  return { joined: seq + preJoined, waiting: waiting + pre, active, admitted };
 }
 
 type Counted = { concert_id: number; status: string; n: number | string }[];

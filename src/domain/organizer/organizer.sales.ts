@@ -23,3 +23,21 @@ export async function switchSale(em: () => EntityManager, room: SaleSwitch, who:
   }));
   return { concertId, paused };
 }
+
+export interface ChallengeSwitch {
+  require(concertIds: number[], on?: boolean): Promise<void>;
+}
+
+/**
+ * Turns the join challenge (docs/join-challenge.md) on or off for one concert, with its audit row,
+ * committed only after the switch was thrown (as for pause/resume).
+ */
+export async function switchChallenge(em: () => EntityManager, challenges: ChallengeSwitch, who: Actor, concertId: number, enabled: boolean): Promise<{ concertId: number; enabled: boolean }> {
+  await getConcert(em(), concertId);
+  await retryTransient(() => em().transactional(async (tx) => {
+    recordAdminAction(tx, { actorId: who.actorId, action: 'concert.challenge', target: { type: 'concert', id: concertId }, after: { challenge: enabled }, at: who.now });
+    await tx.flush();
+    await challenges.require([concertId], enabled);
+  }));
+  return { concertId, enabled };
+}

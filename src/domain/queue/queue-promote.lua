@@ -4,7 +4,9 @@
 -- over-admit. Each sweep is bounded (ARGV[10]) so a tick costs the same whatever the line's length.
 -- Each admission (and the sold-out transition) is appended to a Redis stream in the same step, so
 -- its Kafka event survives a Kafka outage and is relayed later, in order.
--- numberOfKeys: 8
+-- The pre-queue (before the sale opens) is not in `waiting`: nobody in it can be admitted, and the
+-- opening (queue-open-*.lua) gives its fans their places; this script only counts it.
+-- numberOfKeys: 10
 -- KEYS[1] waiting     ZSET userId -> arrival sequence number
 -- KEYS[2] seen        HASH userId -> last sign of life (ms)
 -- KEYS[3] active      ZSET userId -> active-until (ms)
@@ -13,6 +15,8 @@
 -- KEYS[6] seq         STRING arrival counter
 -- KEYS[7] meta        HASH epoch, paused, soldOut, allHeld, rate, at, allowance, ceiling, sweep (HSCAN cursor), admitted (total)
 -- KEYS[8] events      STREAM of events not yet relayed to Kafka
+-- KEYS[9] pre         SET the pre-queue
+-- KEYS[10] entrants   SET the frozen pre-queue while the opening assigns its places
 -- ARGV[1]  now (ms)
 -- ARGV[2]  ceiling: most fans ACTIVE at once (maxActive, and the inventory cap)
 -- ARGV[3]  active TTL (ms)
@@ -23,9 +27,9 @@
 -- ARGV[8]  allHeld: 1 / 0, or -1 = unknown
 -- ARGV[9]  concertId (for the events)
 -- ARGV[10] most entries each sweep handles per tick
--- ARGV[11] 1 = admit nobody this tick (e.g. the inventory could not be read)
+-- ARGV[11] 1 = admit nobody this tick (the inventory could not be read, or the sale has not opened)
 -- Returns {admitted, expiredActives, idleActives, droppedIdle, waiting, active, headSeq, tailSeq,
---          paused, soldOut, allHeld, rate, ceiling}
+--          paused, soldOut, allHeld, rate, ceiling, preQueue}
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[10])
 
@@ -118,4 +122,5 @@ local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 local headSeq = tail + 1
 if head[2] then headSeq = tonumber(head[2]) end
 return {admitted, #expired, #idleActive, #idle, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3]), headSeq, tail,
-  tonumber(paused), tonumber(soldOut), tonumber(allHeld), tostring(math.max(rate, 0)), tonumber(ARGV[2])}
+  tonumber(paused), tonumber(soldOut), tonumber(allHeld), tostring(math.max(rate, 0)), tonumber(ARGV[2]),
+  redis.call('SCARD', KEYS[9]) + redis.call('SCARD', KEYS[10])}

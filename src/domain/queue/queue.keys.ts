@@ -17,7 +17,13 @@ export function queueKeys(prefix: string, concertId: number) {
     activeSeq: `${base}:active-seq`,
     /** STRING arrival counter. */
     seq: `${base}:seq`,
-    /** HASH epoch, paused, soldOut, allHeld, rate, at, allowance: the line's own state. */
+    /** SET userIds who joined before the sale opens (the pre-queue), until the opening starts. */
+    pre: `${base}:pre`,
+    /** SET the pre-queue frozen at the opening (renamed from `pre`), while its places are assigned. */
+    entrants: `${base}:entrants`,
+    /** LIST the pre-queue's entrant ids, sorted: published after the opening (docs/fairness.md). */
+    entrantIds: `${base}:entrant-ids`,
+    /** HASH epoch, paused, soldOut, allHeld, rate, at, allowance, opensAt, opening…: the line's own state. */
     meta: `${base}:meta`,
     /** STREAM of admission and sold-out events not yet relayed to Kafka. */
     events: `${base}:admitted-events`,

@@ -10,7 +10,8 @@ import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'no
  */
 export interface QueueTokenClaims { concertId: number; userId: number; seq: number; epoch: string }
 
-const TOKEN = /^([1-9]\d{0,9})\.([1-9]\d{0,14})\.([1-9]\d{0,15})\.([a-z0-9]{8})\.([A-Za-z0-9_-]{22})$/;
+// seq 0 names a pre-queue place (docs/fairness.md): its position is drawn at the opening.
+const TOKEN = /^([1-9]\d{0,9})\.([1-9]\d{0,14})\.(0|[1-9]\d{0,15})\.([a-z0-9]{8})\.([A-Za-z0-9_-]{22})$/;
 
 export class QueueTokenSigner {
   // A KeyObject made once: a raw Buffer key is turned into a new KeyObject on every HMAC, which
@@ -82,6 +83,15 @@ export function waitingPollAfterMs(position: number, ratePerSecond: number, open
   if (position <= openSlots) return PACING.minMs;
   const etaMs = (position / Math.max(ratePerSecond, 1e-6)) * 1000;
   return Math.round(Math.min(PACING.maxMs, Math.max(PACING.minMs, etaMs / 4)));
+}
+
+/**
+ * When a fan in the pre-queue should ask again: the time left until the opening plus a spread of
+ * up to 5 s (`random` in [0, 1)), between 1 s and 25 s. Places exist only after the opening, and
+ * the spread keeps a large pre-queue from asking all in the same second it opens.
+ */
+export function beforeOpeningPollAfterMs(untilOpeningMs: number, random: number): number {
+  return Math.round(Math.min(PACING.maxMs, Math.max(PACING.minMs, untilOpeningMs + random * 5000)));
 }
 
 /** Pacing of the other states: an ACTIVE fan is busy buying; SOLD_OUT and EXPIRED are final. */

@@ -10,6 +10,8 @@ declare module 'ioredis' {
     queueLeave(...args: (string | number)[]): Result<number, Context>;
     queuePromote(...args: (string | number)[]): Result<Reply, Context>;
     queueHeartbeat(...args: (string | number)[]): Result<number, Context>;
+    queueOpenStart(...args: (string | number)[]): Result<Reply, Context>;
+    queueOpenBatch(...args: (string | number)[]): Result<Reply, Context>;
   }
 }
 
@@ -20,5 +22,7 @@ export function loadQueueScripts(redis: RedisClient): void {
     queueLeave: new URL('./queue-leave.lua', import.meta.url),
     queuePromote: new URL('./queue-promote.lua', import.meta.url),
     queueHeartbeat: new URL('./queue-heartbeat.lua', import.meta.url),
+    queueOpenStart: new URL('./queue-open-start.lua', import.meta.url),
+    queueOpenBatch: new URL('./queue-open-batch.lua', import.meta.url),
   });
 }

@@ -7,7 +7,7 @@ import type { Config } from '../../platform/config.ts';
 import { queueKeys } from './queue.keys.ts';
 import { loadQueueScripts } from './queue.scripts.ts';
 import {
-  admissionCeiling, estimateWaitSeconds, planningRate, pollAfterMsFor, QueueTokenSigner, waitingPollAfterMs, type QueueTokenClaims,
+  admissionCeiling, beforeOpeningPollAfterMs, estimateWaitSeconds, planningRate, pollAfterMsFor, QueueTokenSigner, waitingPollAfterMs, type QueueTokenClaims,
 } from './queue.rules.ts';
 import {
   ConcertSoldOutError, QueueResetError, QueueTokenForbiddenError, QueueTokenInvalidError, QueueTokenMissingError, QueueTokenNotActiveError,
@@ -17,6 +17,8 @@ import { Heartbeats } from './queue.heartbeats.ts';
 import { publishLineState, type LineState } from './queue.broadcast.ts';
 import { isAllHeld, isSoldOut, type Inventory } from './queue.inventory.ts';
 import type { QueueEvent } from './queue.events.ts';
+import { EntrantIds } from './queue.fairness.ts';
+import { runOpening, type OpeningReport } from './queue.opening.ts';
 
 export interface WaitingRoomSettings {
   prefix: string;
@@ -42,6 +44,13 @@ export type QueueStatus =
   | {
     state: 'WAITING'; concertId: number; token: string; position: number; waitingCount: number; estimatedWaitSeconds: number;
     reason?: WaitingReason; pollAfterMs: number;
+    /** A pre-queue place's opaque id in the opening's published list (docs/fairness.md). */
+    entrantId?: string;
+  }
+  | {
+    // In the pre-queue: no place yet, it is drawn at the opening.
+    state: 'WAITING'; concertId: number; token: string; position?: undefined; waitingCount: number; estimatedWaitSeconds: number;
+    reason: 'BEFORE_OPENING'; saleOpensAt: string; entrantId: string; pollAfterMs: number;
   }
   | { state: 'ACTIVE'; concertId: number; token: string; activeUntil: string; pollAfterMs: number }
   | { state: 'SOLD_OUT'; concertId: number; token: string; pollAfterMs: number }
@@ -49,12 +58,26 @@ export type QueueStatus =
 
 export interface PromotionResult {
   admitted: number; expiredActives: number; idleActives: number; droppedIdle: number; waiting: number; active: number;
+  /** Fans in the pre-queue, not yet placed by the opening. */
+  preQueue: number;
   /** What the tick broadcasts to the API processes. */
   line: LineState;
 }
 
 /** What the tick knows about the sale: the seat counts, or that MySQL could not be read. */
 export type InventoryView = Inventory | 'unreachable';
+
+/** The sale's announced opening and its committed seed, as the tick reads them from MySQL. */
+export interface SaleOpeningView { opensAt: Date | null; seed: string | null }
+
+/** Where a concert's opening stands, from Redis: what the public fairness record shows. */
+export interface OpeningRecord {
+  state: 'none' | 'started' | 'done';
+  entrants: number;
+  openedAt: number | null;
+  /** The requested page of sorted entrant ids (only once done). */
+  ids: string[];
+}
 
 export class WaitingRoom {
   /** The waiting room as configured for this deployment (QUEUE_* settings). */
@@ -81,6 +104,7 @@ export class WaitingRoom {
   private readonly clock: () => number;
   private readonly locks: Locks;
   private readonly signer: QueueTokenSigner;
+  readonly entrantIds: EntrantIds;
 
   constructor(redis: RedisClient, settings: WaitingRoomSettings, clock: () => number = Date.now) {
     this.redis = redis;
@@ -93,6 +117,7 @@ export class WaitingRoom {
     };
     this.clock = clock;
     this.signer = new QueueTokenSigner(settings.tokenSecret);
+    this.entrantIds = new EntrantIds(settings.tokenSecret);
     loadQueueScripts(redis);
     // A promoter that finds the concert's lock taken skips its tick; the holder is doing the work.
     this.locks = new Locks(redis);
@@ -103,14 +128,20 @@ export class WaitingRoom {
     return this.s;
   }
 
-  /** Joins (or re-reads the place in) a concert's line. `created` is true for a new place. */
-  async join(userId: number, concertId: number): Promise<{ status: QueueStatus; created: boolean }> {
+  /**
+   * Joins (or re-reads the place in) a concert's line. `created` is true for a new place. Before
+   * `opensAt` (ms; 0 = no announced opening) a new place goes into the pre-queue.
+   */
+  async join(userId: number, concertId: number, opensAt = 0): Promise<{ status: QueueStatus; created: boolean }> {
     const k = queueKeys(this.s.prefix, concertId);
-    const r = await this.redis.queueJoin(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, String(userId), this.clock(), newEpoch());
-    const [state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free] = r;
+    const r = await this.redis.queueJoin(
+      k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.pre, k.entrants, String(userId), this.clock(), newEpoch(), opensAt,
+    );
+    const [state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free, preOpensAt] = r;
     if (Number(state) === 4) throw new ConcertSoldOutError(concertId);
-    const token = this.signer.sign({ concertId, userId, seq: Number(seq), epoch: String(epoch) });
-    const status = this.toStatus(concertId, token, [Number(state), Number(position), Number(activeUntil), Number(waitingCount), paused, allHeld, rate, Number(free)]);
+    const claims = { concertId, userId, seq: Number(seq), epoch: String(epoch) };
+    const token = this.signer.sign(claims);
+    const status = this.toStatus(claims, token, [Number(state), Number(position), Number(activeUntil), Number(waitingCount), paused, allHeld, rate, Number(free), Number(preOpensAt)]);
     return { status, created: Number(created) === 1 };
   }
 
@@ -132,9 +163,9 @@ export class WaitingRoom {
   /** The exact state of an already verified token's place (one read-only script). */
   async read(claims: QueueTokenClaims, token: string): Promise<QueueStatus> {
     const k = queueKeys(this.s.prefix, claims.concertId);
-    const r = await this.redis.queueStatus(k.waiting, k.active, k.activeSeq, k.meta, String(claims.userId), claims.seq, claims.epoch, this.clock());
+    const r = await this.redis.queueStatus(k.waiting, k.active, k.activeSeq, k.meta, k.pre, k.entrants, String(claims.userId), claims.seq, claims.epoch, this.clock());
     if (Number(r[0]) === -1) throw new QueueResetError(claims.concertId);
-    const status = this.toStatus(claims.concertId, token, [Number(r[0]), Number(r[1]), Number(r[2]), Number(r[3]), r[4]!, r[5]!, r[6]!, Number(r[7])]);
+    const status = this.toStatus(claims, token, [Number(r[0]), Number(r[1]), Number(r[2]), Number(r[3]), r[4]!, r[5]!, r[6]!, Number(r[7]), Number(r[8])]);
     if (status.state === 'WAITING' || status.state === 'ACTIVE') this.heartbeats.note(claims.concertId, claims.userId);
     return status;
   }
@@ -152,14 +183,14 @@ export class WaitingRoom {
     const claims = this.verify(userId, token);
     await this.read(claims, token!); // QUEUE_RESET when the line's data is gone
     const k = queueKeys(this.s.prefix, claims.concertId);
-    const ended = await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, String(userId), String(claims.seq));
+    const ended = await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.pre, String(userId), String(claims.seq));
     if (ended === 0) throw new QueueTokenNotFoundError();
   }
 
   /** Ends whatever place the user has in a concert's room (after a completed payment). */
   async endFor(userId: number, concertId: number): Promise<boolean> {
     const k = queueKeys(this.s.prefix, concertId);
-    return (await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, String(userId), '')) === 1;
+    return (await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.pre, String(userId), '')) === 1;
   }
 
   /** Stops admission for a concert; fans keep their places and are told PAUSED. */
@@ -174,22 +205,23 @@ export class WaitingRoom {
   /**
    * One admission tick for one concert. Safe to run concurrently: the script is atomic. Without an
    * inventory only maxActive caps admission (direct calls); with 'unreachable' nobody is admitted
-   * (MySQL down: do not burn fans' active minutes on a sale that cannot proceed).
+   * (MySQL down: do not burn fans' active minutes on a sale that cannot proceed). `hold` admits
+   * nobody either (the sale has not opened, or its opening is not finished).
    */
-  async promote(concertId: number, inventory?: InventoryView): Promise<PromotionResult> {
+  async promote(concertId: number, inventory?: InventoryView, hold = false): Promise<PromotionResult> {
     const k = queueKeys(this.s.prefix, concertId);
     const now = this.clock();
     const known = inventory !== undefined && inventory !== 'unreachable' ? inventory : undefined;
     const ceiling = admissionCeiling(this.s.maxActive, this.s.admitPerSeat, known?.available);
     const r = await this.redis.queuePromote(
-      k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.events,
+      k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.events, k.pre, k.entrants,
       now, ceiling, this.s.activeTtlSeconds * 1000, now - this.s.idleTimeoutSeconds * 1000, now - this.s.activeIdleSeconds * 1000,
       this.s.admitRate, known ? Number(isSoldOut(known)) : -1, known ? Number(isAllHeld(known)) : -1, concertId, this.s.sweepLimit,
-      inventory === 'unreachable' ? 1 : 0,
+      inventory === 'unreachable' || hold ? 1 : 0,
     );
     const n = r.map(Number);
     return {
-      admitted: n[0]!, expiredActives: n[1]!, idleActives: n[2]!, droppedIdle: n[3]!, waiting: n[4]!, active: n[5]!,
+      admitted: n[0]!, expiredActives: n[1]!, idleActives: n[2]!, droppedIdle: n[3]!, waiting: n[4]!, active: n[5]!, preQueue: n[13]!,
       line: {
         concertId, headSeq: n[6]!, tailSeq: n[7]!, waiting: n[4]!, active: n[5]!, rate: n[11]!,
         paused: n[8] === 1, soldOut: n[9] === 1, allHeld: n[10] === 1, ceiling: n[12]!, at: now,
@@ -203,17 +235,32 @@ export class WaitingRoom {
    * `relay` (Kafka) in order, deleting only what was relayed. No network call to Kafka happens
    * under the promoter's lock (issue 9): a slow broker never delays admission. The relay has a
    * lock of its own so events keep their order. Returns undefined when another promoter holds the lock.
+   * With `sale` (the concert's announced opening and seed): nobody is admitted before the opening;
+   * at it, the pre-queue gets its places (`openSale`) before anyone is admitted.
    */
   async promoteExclusively(
     concertId: number,
     inventory: InventoryView | undefined,
     relay: (events: QueueEvent[]) => Promise<void>,
-  ): Promise<(PromotionResult & { relayed: number }) | undefined> {
+    sale?: SaleOpeningView,
+  ): Promise<(PromotionResult & { relayed: number; opening?: OpeningReport }) | undefined> {
     const k = queueKeys(this.s.prefix, concertId);
     const result = await this.locks.ifFree(k.promoterLock, 5000, async () => {
-      const r = await this.promote(concertId, inventory);
+      const now = this.clock();
+      let hold = false;
+      let opening: OpeningReport | undefined;
+      if (sale?.opensAt && sale.opensAt.getTime() > now) {
+        hold = true;
+        // Fans in the pre-queue are told the opening from here: an organizer may have moved it.
+        await this.redis.hset(k.meta, 'opensAt', sale.opensAt.getTime());
+      }
+      else if (sale?.seed && (await this.redis.hget(k.meta, 'opening')) !== 'done') {
+        opening = await this.openSale(concertId, sale.seed);
+        hold = !opening.done;
+      }
+      const r = await this.promote(concertId, inventory, hold);
       await publishLineState(this.redis, this.s.prefix, r.line);
-      return r;
+      return { ...r, ...(opening ? { opening } : {}) };
     });
     if (!result) return undefined;
     const relayed = (await this.locks.ifFree(k.relayLock, 15_000, () => this.relayEvents(concertId, relay))) ?? 0;
@@ -241,23 +288,51 @@ export class WaitingRoom {
   }
 
   /**
+   * The opening: the pre-queue's fans get their places from the seed, one script per batch
+   * (docs/fairness.md). Idempotent and resumable; the caller holds the promoter lock.
+   */
+  async openSale(concertId: number, seed: string, batchSize?: number): Promise<OpeningReport> {
+    return runOpening(this.redis, queueKeys(this.s.prefix, concertId), concertId, seed, this.entrantIds, this.clock(), batchSize);
+  }
+
+  /** Where the opening stands, and a page of its sorted entrant ids once it is done. */
+  async openingRecord(concertId: number, offset: number, limit: number): Promise<OpeningRecord> {
+    const k = queueKeys(this.s.prefix, concertId);
+    const [opening, entrants, openedAt] = await this.redis.hmget(k.meta, 'opening', 'entrants', 'openedAt');
+    const state = opening === 'done' ? 'done' : opening === 'started' ? 'started' : 'none';
+    const ids = state === 'done' && limit > 0 ? await this.redis.lrange(k.entrantIds, offset, offset + limit - 1) : [];
+    return { state, entrants: Number(entrants ?? 0), openedAt: openedAt ? Number(openedAt) : null, ids };
+  }
+
+  /**
    * Many joins in one pipeline, through the same join script (the load runner's bulk filler: a
    * million fans in one line without a million HTTP requests). Returns how many places were made.
+   * With `opensAt` in the future they go into the pre-queue.
    */
-  async joinMany(userIds: number[], concertId: number): Promise<number> {
+  async joinMany(userIds: number[], concertId: number, opensAt = 0): Promise<number> {
     const k = queueKeys(this.s.prefix, concertId);
     const p = this.redis.pipeline();
     const now = this.clock();
-    for (const u of userIds) p.queueJoin(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, String(u), now, newEpoch());
+    for (const u of userIds) p.queueJoin(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.pre, k.entrants, String(u), now, newEpoch(), opensAt);
     const replies = (await p.exec()) ?? [];
     return replies.filter(([err, r]) => !err && Number((r as unknown[])[5]) === 1).length;
   }
 
   /** Pacing and ETA from the planning rate (measured, or turnover per TTL). */
-  private toStatus(concertId: number, token: string, r: [number, number, number, number, unknown, unknown, unknown, number]): QueueStatus {
-    const [state, position, activeUntil, waitingCount, paused, allHeld, rate, free] = r;
+  private toStatus(claims: QueueTokenClaims, token: string, r: [number, number, number, number, unknown, unknown, unknown, number, number]): QueueStatus {
+    const { concertId } = claims;
+    const [state, position, activeUntil, waitingCount, paused, allHeld, rate, free, opensAt] = r;
+    const entrant = claims.seq === 0 ? { entrantId: this.entrantIds.of(concertId, claims.userId) } : {};
     switch (state) {
       case 1: {
+        if (position === 0) {
+          const untilOpening = Math.max(0, opensAt - this.clock());
+          return {
+            state: 'WAITING', concertId, token, waitingCount, estimatedWaitSeconds: Math.ceil(untilOpening / 1000), reason: 'BEFORE_OPENING',
+            saleOpensAt: new Date(opensAt).toISOString(), entrantId: this.entrantIds.of(concertId, claims.userId),
+            pollAfterMs: beforeOpeningPollAfterMs(untilOpening, Math.random()),
+          };
+        }
         const planning = planningRate(Number(rate), this.s.maxActive, this.s.activeTtlSeconds);
         const reason: WaitingReason | undefined = String(paused) === '1' ? 'PAUSED' : String(allHeld) === '1' ? 'ALL_SEATS_HELD' : undefined;
         return {
@@ -265,6 +340,7 @@ export class WaitingRoom {
           estimatedWaitSeconds: estimateWaitSeconds(position, Number(rate), this.s.maxActive, this.s.activeTtlSeconds),
           ...(reason ? { reason } : {}),
           pollAfterMs: waitingPollAfterMs(position, planning, reason ? 0 : openSlots(free, this.s.maxActive)),
+          ...entrant,
         };
       }
       case 2: return { state: 'ACTIVE', concertId, token, activeUntil: new Date(activeUntil).toISOString(), pollAfterMs: pollAfterMsFor('ACTIVE') };

@@ -86,6 +86,7 @@ export function WaitingRoom({ concertId }: { concertId: number }) {
 }
 
 function Waiting({ status, first }: { status: QueueStatus; first: number }) {
+  if (status.reason === 'BEFORE_OPENING') return html`<${PreQueue} status=${status} />`;
   const position = status.position ?? 0;
   const start = Math.max(first, position, 1);
   // Progress from the place the fan first saw to the front of the line.
@@ -102,6 +103,20 @@ function Waiting({ status, first }: { status: QueueStatus; first: number }) {
     ${reason ? html`<p class="reason" data-reason=${status.reason}>${reason}</p>`
       : html`<p>Estimated wait: <strong data-testid="eta">${duration(status.estimatedWaitSeconds ?? NaN)}</strong></p>`}
     <p class="muted">Keep this page open: you will move to seat selection as soon as it is your turn. Leaving the page for long gives your place away.</p>
+  </div>`;
+}
+
+/** In the pre-queue: no place yet; it is drawn at the opening (docs/fairness.md). */
+function PreQueue({ status }: { status: QueueStatus }) {
+  return html`<div class="waiting">
+    <p class="position" role="status" aria-live="polite" aria-atomic="true">
+      <span class="big" data-testid="pre-queue">You are in the line</span>
+      ${status.waitingCount ? html`<span class="of"> with ${status.waitingCount} fans waiting for the opening</span>` : null}
+    </p>
+    ${status.saleOpensAt ? html`<p>The sale opens at <strong>${dateTime(status.saleOpensAt)}</strong>.</p>` : null}
+    <p class="reason" data-reason="BEFORE_OPENING">${REASONS.BEFORE_OPENING}</p>
+    ${status.entrantId ? html`<p class="muted small">Your entrant id, to check the draw after the opening: <code data-testid="entrant-id">${status.entrantId}</code></p>` : null}
+    <p class="muted">Keep this page open: your place appears here at the opening.</p>
   </div>`;
 }
 
