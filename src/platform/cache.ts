@@ -42,6 +42,7 @@ export type CacheSetCode = (typeof CACHE_SET)[keyof typeof CACHE_SET];
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     cacheSetIfVersion(valueKey: string, versionKey: string, version: string, value: string, ttlMs: number): Result<CacheSetCode, Context>;
+    cacheInvalidate(versionKey: string, valueKey: string, channel: string, key: string): Result<number, Context>;
   }
 }
 
@@ -72,7 +73,10 @@ export class ResponseCache {
     this.redis = redis;
     this.prefix = prefix;
     this.channel = `${prefix}:cache:invalidate`;
-    loadLuaScripts(redis, { cacheSetIfVersion: new URL('./cache-set-if-version.lua', import.meta.url) });
+    loadLuaScripts(redis, {
+      cacheSetIfVersion: new URL('./cache-set-if-version.lua', import.meta.url),
+      cacheInvalidate: new URL('./cache-invalidate.lua', import.meta.url),
+    });
     this.loads = sharedCounter(metrics, 'cache_loads_total', 'cache misses that ran the loader', ['cache']);
     this.hits = sharedCounter(metrics, 'cache_hits_total', 'cache hits', ['cache', 'level']);
   }
@@ -121,7 +125,9 @@ export class ResponseCache {
     const valueKey = this.valueKey(key);
     const lockKey = `${valueKey}:loading`;
     for (let attempt = 0; ; attempt++) {
-      const [[, cached], [, version]] = (await this.redis.multi().get(valueKey).get(`${valueKey}:v`).exec()) as [[null, string | null], [null, string | null]];
+      // One MGET (both keys share the value's hash tag): no MULTI, whose Pipeline object ioredis
+      // builds by copying every script defined on the client.
+      const [cached = null, version = null] = await this.redis.mget(valueKey, `${valueKey}:v`);
       if (cached !== null) {
         this.hits.inc({ cache, level: 'l2' });
         this.remember(key, cached, opts);
@@ -177,12 +183,12 @@ export class ResponseCache {
 
   /** Drops keys everywhere: Redis values, the L1 of every process, and any racing load's result. One round trip. */
   async invalidate(...keys: string[]): Promise<void> {
-    // One transaction per key, sent together (still about one round trip): a MULTI must keep its
-    // keys in one hash slot on a Redis Cluster, and no reader needs two keys to change at once.
+    // One script per key, sent together (still about one round trip): each key's value and version
+    // share a hash slot on a Redis Cluster, and no reader needs two keys to change at once.
     await Promise.all(keys.map((key) => {
       const valueKey = this.valueKey(key);
       this.l1.delete(key);
-      return this.redis.multi().incr(`${valueKey}:v`).pexpire(`${valueKey}:v`, 86_400_000).del(valueKey).publish(this.channel, key).exec();
+      return this.redis.cacheInvalidate(`${valueKey}:v`, valueKey, this.channel, key);
     }));
   }
 

@@ -18,7 +18,7 @@ import { ResponseCache, cacheValueKey } from '../../src/platform/cache.ts';
 import { Locks } from '../../src/platform/lock.ts';
 import { JobQueues, bullPrefix } from '../../src/jobs/jobs.queues.ts';
 import { QUEUES } from '../../src/jobs/jobs.catalog.ts';
-import { catalogKeys } from '../../src/domain/catalog/catalog.cache.ts';
+import { catalogKeys, catalogTags } from '../../src/domain/catalog/catalog.cache.ts';
 import { testRuntime, uniqueId } from '../support/env.ts';
 
 interface Sent { name: string; keys: string[] }
@@ -84,6 +84,9 @@ describe('every key a command, script or MULTI sends together lives in one slot'
     const opts = { ttlMs: 10_000, l1TtlMs: 0 };
     await cache.get('seats', catalogKeys.seats(concertId), opts, async () => ({ seats: [] }));
     await cache.invalidate(catalogKeys.seats(concertId), catalogKeys.seats(concertId + 1), catalogKeys.concertList());
+    // A tagged entry (a concert's schedule lists): its tag set is written in a MULTI.
+    await cache.get('schedules', catalogKeys.schedules(concertId, 'a', 'b'), opts, async () => [], [catalogTags.schedules(concertId)]);
+    await cache.invalidateTag(catalogTags.schedules(concertId));
 
     const rankings = new Rankings(rt.redis, rt.config.REDIS_PREFIX);
     const occurredAt = new Date().toISOString();
