@@ -39,7 +39,7 @@ const log = (m: string) => console.log(`[chaos ${new Date().toISOString().slice(
 const p99 = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.99) - 1]! : 0);
 
 interface Row { fault: string; what: string; fans: number; confirmed: number; soldOut: number; noAnswer: number; audit: string; events: string;
-  holdP99: number; payP99: number; longestWaitMs: number; recoveryMs: number; eventsDeliveredMs: number; ok: boolean }
+  holdP99: number; payP99: number; longestWaitMs: number; recoveryMs: number; eventsDeliveredMs: number; refused: number; dropped: Record<string, number>; note?: string; problem?: string; ok: boolean }
 
 const stack = new Stack({ basePort: Number(args.port), workers: 2 });
 // Ctrl-C or a CI timeout: stop every private process this run started, then exit.
@@ -69,8 +69,8 @@ try {
     const users = Array.from({ length: fans }, () => nextUser++);
     const rush = Promise.all(users.map(async (u, i) => { await sleep((i / fans) * 3000); return fan(client, u, concert.id, schedules[0]!.id, deadline, timings); }));
     await sleep(4000); // the rush is under way: holds and payments in flight
-    const { startedAt, repairedAt } = await fault.apply(stack, opts);
-    log(`  fault applied and repaired in ${repairedAt - startedAt} ms`);
+    const { startedAt, repairedAt, note, problem } = await fault.apply(stack, opts);
+    log(`  fault applied and repaired in ${repairedAt - startedAt} ms${note ? ` (${note})` : ''}`);
     // Recovery: how long after the repair until a job goes through the whole path again.
     const probeUser = nextUser++;
     let recoveredAt = 0;
@@ -104,6 +104,7 @@ try {
     } catch (err) {
       audit = `VIOLATIONS: ${String((err as { stdout?: Buffer }).stdout ?? '').slice(0, 500)}`;
     }
+    const conns = client.connectionErrors.splice(0).filter((e) => e.at >= startedAt - 1000);
     const during = timings.filter((t) => t.submittedAt >= startedAt - 1000 && t.submittedAt <= (recoveredAt || repairedAt));
     const row: Row = {
       fault: fault.name, what: fault.what, fans,
@@ -111,9 +112,10 @@ try {
       audit, events: `${distinct}/${expected.size} distinct (${delivered.length - distinct} duplicates deduped), ${confirmed.n} confirmed`,
       holdP99: p99(during.filter((t) => t.kind === 'hold').map((t) => t.ms)), payP99: p99(during.filter((t) => t.kind === 'payment').map((t) => t.ms)),
       longestWaitMs: Math.max(0, ...timings.map((t) => t.ms)), recoveryMs: recoveredAt ? recoveredAt - repairedAt : -1,
-      eventsDeliveredMs: drainedAt ? drainedAt - repairedAt : -1, ok: false,
+      eventsDeliveredMs: drainedAt ? drainedAt - repairedAt : -1, note, problem, ok: false,
+      refused: conns.filter((e) => e.code === 'refused').length, dropped: conns.filter((e) => e.code === 'dropped').reduce<Record<string, number>>((m, e) => ({ ...m, [e.detail]: (m[e.detail] ?? 0) + 1 }), {}),
     };
-    row.ok = row.noAnswer === 0 && audit === 'clean' && eventsOk && row.confirmed === Number(confirmed.n);
+    row.ok = !problem && row.noAnswer === 0 && audit === 'clean' && eventsOk && row.confirmed === Number(confirmed.n);
     rows.push(row);
     log(`  ${row.ok ? 'OK' : 'FAILED'}: ${JSON.stringify(row)}`);
   }
@@ -125,9 +127,9 @@ try {
 }
 
 const table = [
-  '| fault | fans: confirmed / sold out / no answer | lost | audit | payment.completed on Kafka | hold p99 during | payment p99 during | longest job wait | recovery (first job after repair) | outbox drained after repair |',
-  '|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.fault} | ${r.confirmed} / ${r.soldOut} / ${r.noAnswer} | ${r.ok ? 'nothing' : 'SEE LOG'} | ${r.audit} | ${r.events} | ${r.holdP99} ms | ${r.payP99} ms | ${r.longestWaitMs} ms | ${r.recoveryMs} ms | ${r.eventsDeliveredMs} ms |`),
+  '| fault | fans: confirmed / sold out / no answer | lost | audit | payment.completed on Kafka | hold p99 during | payment p99 during | longest job wait | recovery (first job after repair) | outbox drained after repair | requests refused / dropped |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.fault} | ${r.confirmed} / ${r.soldOut} / ${r.noAnswer} | ${r.ok ? 'nothing' : 'SEE LOG'} | ${r.audit} | ${r.events} | ${r.holdP99} ms | ${r.payP99} ms | ${r.longestWaitMs} ms | ${r.recoveryMs} ms | ${r.eventsDeliveredMs} ms | ${r.refused} / ${Object.values(r.dropped).reduce((a, b) => a + b, 0)} |`),
 ].join('\n');
 console.log(`\n${table}\n`);
 mkdirSync(join(root, '.services'), { recursive: true });

@@ -1,5 +1,6 @@
 // `node load/failover.ts [--users 1000] [--arrival 10] [--redis-kill-at 8] [--kafka-kill-at 20]
 //                         [--restart-after 20] [--url http://127.0.0.1:3000]`
+// A negative --redis-kill-at or --kafka-kill-at skips that fault (to measure each one alone).
 // Failover, measured: runs the rush scenario (load/scenarios/rush.ts) against an Encore started on
 // the local Redis Cluster and three-broker Kafka (docs/topologies.md), and during it
 //   - SIGKILLs the Redis master that owns the BullMQ hash slot ({jobs}: every job passes there),
@@ -56,8 +57,16 @@ const client = new LoadClient(url, recorder, 6000);
 const ctx: ScenarioContext = { url, client, recorder, identity: new Identity(secret), args, num };
 
 // --- the faults -----------------------------------------------------------------------------
-const [seedHost, seedPort] = seedNode.split(':') as [string, string];
-const redisCli = (...a: string[]) => execFileSync('redis-cli', ['-h', seedHost, '-p', seedPort, ...a], { encoding: 'utf8' });
+const clusterNodes = (process.env.REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean);
+/** redis-cli against the first node that answers: the seed node may be the one just killed. */
+function redisCli(...a: string[]): string {
+  let last: unknown;
+  for (const node of clusterNodes) {
+    const [host, port] = node.split(':') as [string, string];
+    try { return execFileSync('redis-cli', ['-h', host, '-p', port, ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch (err) { last = err; }
+  }
+  throw last;
+}
 function masterOf(slot: number): string {
   for (const line of redisCli('cluster', 'nodes').trim().split('\n')) {
     const [, addr, flags, , , , , , ...ranges] = line.split(' ');
@@ -92,7 +101,9 @@ async function killRedisMaster(t0: number) {
   }
   await sleep(restartAfter);
   log('restarting the dead Redis node (it rejoins as a replica)');
-  spawnSync('bash', [`${root}/scripts/redis-cluster.sh`, 'up'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, REDIS_CLUSTER_BASE_PORT: process.env.REDIS_CLUSTER_BASE_PORT ?? '' } });
+  // The same REDIS_CLUSTER_BASE_PORT (and KAFKA_CLUSTER_BASE_PORT below) as the cluster was started with:
+  // the scripts then restart only this cluster's dead node, never another cluster's.
+  spawnSync('bash', [`${root}/scripts/redis-cluster.sh`, 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function killKafkaBroker(t0: number) {
@@ -179,7 +190,10 @@ function errorWindow(from: number | undefined, match: (endpoint: string) => bool
 
 const t0 = Date.now();
 recorder.startProgress('failover');
-const faults = [sleep(redisKillAt).then(() => killRedisMaster(t0)), sleep(kafkaKillAt).then(() => killKafkaBroker(t0))];
+const faults = [
+  ...(redisKillAt >= 0 ? [sleep(redisKillAt).then(() => killRedisMaster(t0))] : []),
+  ...(kafkaKillAt >= 0 ? [sleep(kafkaKillAt).then(() => killKafkaBroker(t0))] : []),
+];
 const prober = probeJobs(t0);
 try {
   const result = await rush(ctx);
@@ -193,7 +207,7 @@ try {
     ...result.extra,
     timeline,
     redisFailoverSeconds: timeline.redisPromotedAt !== undefined ? (timeline.redisPromotedAt - timeline.redisKilledAt!) / 1000 : null,
-    jobsStalledSeconds: { afterRedisKill: longest(stalls(timeline.redisKilledAt)), afterKafkaKill: longest(stalls(timeline.kafkaKilledAt)), normal: longest(probe.filter((p) => p.at < redisKillAt)) },
+    jobsStalledSeconds: { afterRedisKill: longest(stalls(timeline.redisKilledAt)), afterKafkaKill: longest(stalls(timeline.kafkaKilledAt)), normal: longest(probe.filter((p) => p.at < Math.min(...[redisKillAt, kafkaKillAt].filter((at) => at >= 0)))) },
     probeJobsNotSucceeded: probe.filter((p) => p.state !== 'succeeded').length,
     queueErrorsAfterRedisKill: errorWindow(timeline.redisKilledAt, (e) => e.includes('/api/queue'), t0),
     jobErrorsAfterRedisKill: errorWindow(timeline.redisKilledAt, (e) => e.includes('/api/jobs') || e.includes('/api/reservations') || e.includes('/api/payments'), t0),

@@ -13,6 +13,8 @@ interface Reply { status: number; json: any } // eslint-disable-line @typescript
 export class ChaosClient {
   private readonly pool: Pool;
   readonly identity: Identity;
+  /** Requests that got no HTTP answer, by kind: 'refused' (nothing listening) or 'dropped'. */
+  readonly connectionErrors: { at: number; code: 'refused' | 'dropped'; detail: string }[] = [];
   constructor(url: string, secret: string) {
     this.pool = new Pool(url, { connections: 128, keepAliveTimeout: 10_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
     this.identity = new Identity(secret);
@@ -28,8 +30,13 @@ export class ChaosClient {
       let json;
       try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
       return { status: res.statusCode, json };
-    } catch {
-      return { status: 0, json: undefined }; // connection refused/reset: the API is down or restarting
+    } catch (err) {
+      // Connection refused: the API is down (clients retry). Anything else (reset, socket closed
+      // mid-request, timeout) is a request the server dropped: a graceful shutdown has none.
+      const e = err as { code?: string; cause?: { code?: string } };
+      const code = e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED' ? 'refused' : 'dropped';
+      this.connectionErrors.push({ at: Date.now(), code, detail: String(e.code ?? e.cause?.code ?? err) });
+      return { status: 0, json: undefined };
     }
   }
   close(): Promise<void> { return this.pool.close(); }
