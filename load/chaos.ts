@@ -67,7 +67,15 @@ try {
     const timings: JobTiming[] = [];
     const deadline = Date.now() + Number(args['deadline-seconds'] ?? (ci ? 600 : 1200)) * 1000;
     const users = Array.from({ length: fans }, () => nextUser++);
-    const rush = Promise.all(users.map(async (u, i) => { await sleep((i / fans) * 3000); return fan(client, u, concert.id, schedules[0]!.id, deadline, timings); }));
+    let answered = 0;
+    const rush = Promise.all(users.map(async (u, i) => {
+      await sleep((i / fans) * 3000);
+      try { return await fan(client, u, concert.id, schedules[0]!.id, deadline, timings); } finally { answered++; }
+    }));
+    const progress = setInterval(() => {
+      const waiting = Object.fromEntries([...client.inFlight].filter(([, n]) => n > 0));
+      log(`  ${answered}/${fans} fans answered; requests in flight: ${JSON.stringify(waiting)}`);
+    }, 30_000);
     await sleep(4000); // the rush is under way: holds and payments in flight
     const { startedAt, repairedAt, note, problem } = await fault.apply(stack, opts);
     log(`  fault applied and repaired in ${repairedAt - startedAt} ms${note ? ` (${note})` : ''}`);
@@ -81,7 +89,8 @@ try {
         if (done.json?.state === 'succeeded') recoveredAt = Date.now();
       } else await sleep(250);
     }
-    const answers: Answer[] = await rush;
+    const answers: Answer[] = await rush.finally(() => clearInterval(progress));
+    log(`  every fan answered${recoveredAt ? '' : ' (the probe job never went through)'}; checking the outbox, Kafka and the audit`);
     await stack.heal();
     // Events: wait for the outbox to drain, then compare with what reached Kafka.
     const conn = await db();
@@ -93,6 +102,7 @@ try {
     const [outboxRows] = (await conn.query("select event_id, envelope from outbox where type = 'payment.completed'")) as unknown as [{ event_id: string; envelope: string }[]];
     const [[confirmed]] = (await conn.query("select count(*) as n from reservations where schedule_id = ? and status = 'CONFIRMED'", [schedules[0]!.id])) as unknown as [[{ n: number }]];
     await conn.end();
+    log(`  outbox ${drainedAt ? 'drained' : 'NOT drained'}; reading payment.completed back from Kafka`);
     const expected = new Set(outboxRows.filter((r) => JSON.parse(r.envelope).data.concertId === concert.id).map((r) => r.event_id));
     for (let i = 0; i < 240 && [...expected].some((id) => !seen.some((s) => s.id === id)); i++) await sleep(500);
     const delivered = seen.filter((s) => expected.has(s.id));

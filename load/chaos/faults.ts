@@ -33,7 +33,7 @@ export const FAULTS: Fault[] = [
     apply: (s) => timed(async () => { await s.workers[0]!.stop('SIGKILL'); await sleep(5000); }, () => s.workers[0]!.start()),
   },
   {
-    name: 'graceful-sigterm', what: 'SIGTERM the API and a worker (graceful), restart both', ci: false,
+    name: 'graceful-sigterm', what: 'SIGTERM the API and a worker (graceful), restart both', ci: true,
     apply: async (s) => {
       const applied = await timed(async () => (await Promise.all([gracefulStop(s.api), gracefulStop(s.workers[1]!)])).join(', '),
         async () => { await Promise.all([s.api.start(), s.workers[1]!.start()]); });
@@ -45,7 +45,7 @@ export const FAULTS: Fault[] = [
     apply: (s) => timed(() => s.redis.stop('SIGTERM'), () => s.redis.start()),
   },
   {
-    name: 'redis-flush', what: 'FLUSHALL: Redis loses every key (queue tokens, jobs, schedulers)', ci: false,
+    name: 'redis-flush', what: 'FLUSHALL: Redis loses every key (queue tokens, jobs, schedulers)', ci: true,
     apply: (s) => timed(() => s.redis.flushAll(), async () => undefined),
   },
   {

@@ -15,6 +15,8 @@ export class ChaosClient {
   readonly identity: Identity;
   /** Requests that got no HTTP answer, by kind: 'refused' (nothing listening) or 'dropped'. */
   readonly connectionErrors: { at: number; code: 'refused' | 'dropped'; detail: string }[] = [];
+  /** Requests awaiting an answer, by method and route: the progress log shows where fans wait. */
+  readonly inFlight = new Map<string, number>();
   constructor(url: string, secret: string) {
     this.pool = new Pool(url, { connections: 128, keepAliveTimeout: 10_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
     this.identity = new Identity(secret);
@@ -24,8 +26,11 @@ export class ChaosClient {
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     if (opts.queueToken) headers['x-queue-token'] = opts.queueToken;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const what = `${method} ${path.split('?')[0]!.split('/').map((seg) => (/\d/.test(seg) ? ':id' : seg)).join('/')}`;
+    this.inFlight.set(what, (this.inFlight.get(what) ?? 0) + 1);
     try {
-      const res = await this.pool.request({ method, path, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      // A bound on every request: a socket that hangs half-open must not hang a fan forever.
+      const res = await this.pool.request({ method, path, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: AbortSignal.timeout(90_000) });
       const text = await res.body.text();
       let json;
       try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
@@ -37,6 +42,8 @@ export class ChaosClient {
       const code = e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED' ? 'refused' : 'dropped';
       this.connectionErrors.push({ at: Date.now(), code, detail: String(e.code ?? e.cause?.code ?? err) });
       return { status: 0, json: undefined };
+    } finally {
+      this.inFlight.set(what, this.inFlight.get(what)! - 1);
     }
   }
   close(): Promise<void> { return this.pool.close(); }
