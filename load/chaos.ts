@@ -39,7 +39,7 @@ const log = (m: string) => console.log(`[chaos ${new Date().toISOString().slice(
 const p99 = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.99) - 1]! : 0);
 
 interface Row { fault: string; what: string; fans: number; confirmed: number; soldOut: number; noAnswer: number; audit: string; events: string;
-  holdP99: number; payP99: number; longestWaitMs: number; recoveryMs: number; eventsDeliveredMs: number; refused: number; dropped: Record<string, number>; note?: string; problem?: string; ok: boolean }
+  holdP99: number; payP99: number; holdsDuring: number; paymentsDuring: number; longestWaitMs: number; recoveryMs: number; eventsDeliveredMs: number; refused: number; dropped: Record<string, number>; note?: string; problem?: string; ok: boolean }
 
 const stack = new Stack({ basePort: Number(args.port), workers: 2 });
 // Ctrl-C or a CI timeout: stop every private process this run started, then exit.
@@ -121,6 +121,7 @@ try {
       confirmed: answers.filter((a) => a === 'CONFIRMED').length, soldOut: answers.filter((a) => a === 'SOLD_OUT').length, noAnswer: answers.filter((a) => a === 'NO_ANSWER').length,
       audit, events: `${distinct}/${expected.size} distinct (${delivered.length - distinct} duplicates deduped), ${confirmed.n} confirmed`,
       holdP99: p99(during.filter((t) => t.kind === 'hold').map((t) => t.ms)), payP99: p99(during.filter((t) => t.kind === 'payment').map((t) => t.ms)),
+      holdsDuring: during.filter((t) => t.kind === 'hold').length, paymentsDuring: during.filter((t) => t.kind === 'payment').length,
       longestWaitMs: Math.max(0, ...timings.map((t) => t.ms)), recoveryMs: recoveredAt ? recoveredAt - repairedAt : -1,
       eventsDeliveredMs: drainedAt ? drainedAt - repairedAt : -1, note, problem, ok: false,
       refused: conns.filter((e) => e.code === 'refused').length, dropped: conns.filter((e) => e.code === 'dropped').reduce<Record<string, number>>((m, e) => ({ ...m, [e.detail]: (m[e.detail] ?? 0) + 1 }), {}),
@@ -136,10 +137,12 @@ try {
   await stack.stop();
 }
 
+// p99 of the jobs submitted during the fault, and how many there were (none: the fans were waiting).
+const during = (ms: number, n: number) => (n ? `${ms} ms (${n})` : '— (0)');
 const table = [
   '| fault | fans: confirmed / sold out / no answer | lost | audit | payment.completed on Kafka | hold p99 during | payment p99 during | longest job wait | recovery (first job after repair) | outbox drained after repair | requests refused / dropped |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.fault} | ${r.confirmed} / ${r.soldOut} / ${r.noAnswer} | ${r.ok ? 'nothing' : 'SEE LOG'} | ${r.audit} | ${r.events} | ${r.holdP99} ms | ${r.payP99} ms | ${r.longestWaitMs} ms | ${r.recoveryMs} ms | ${r.eventsDeliveredMs} ms | ${r.refused} / ${Object.values(r.dropped).reduce((a, b) => a + b, 0)} |`),
+  ...rows.map((r) => `| ${r.fault} | ${r.confirmed} / ${r.soldOut} / ${r.noAnswer} | ${r.ok ? 'nothing' : 'SEE LOG'} | ${r.audit} | ${r.events} | ${during(r.holdP99, r.holdsDuring)} | ${during(r.payP99, r.paymentsDuring)} | ${r.longestWaitMs} ms | ${r.recoveryMs} ms | ${r.eventsDeliveredMs} ms | ${r.refused} / ${Object.values(r.dropped).reduce((a, b) => a + b, 0)} |`),
 ].join('\n');
 console.log(`\n${table}\n`);
 mkdirSync(join(root, '.services'), { recursive: true });
