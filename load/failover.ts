@@ -54,6 +54,22 @@ recorder.record = (endpoint, latencyMs, status, ok) => {
   record(endpoint, latencyMs, status, ok);
 };
 const client = new LoadClient(url, recorder, 6000);
+// Fans behave like real clients during a failover: a join or a read answered with a connection
+// error or 502/503/504 ("try again") is retried for up to 60 s, 500 ms apart; each failed attempt
+// is still recorded (and timestamped above). Job submits are not retried here (the rush scenario
+// decides); a join is idempotent (the same fan gets the same place) and reads are safe.
+const clientRequest = client.request.bind(client);
+let retriedCalls = 0;
+client.request = async (endpoint, method, path, opts = {}) => {
+  const retryable = method === 'GET' || (method === 'POST' && path === '/api/queue/tokens');
+  const giveUpAt = Date.now() + 60_000;
+  for (;;) {
+    const res = await clientRequest(endpoint, method, path, opts);
+    if (!retryable || !(res.status === 0 || res.status >= 502) || Date.now() > giveUpAt) return res;
+    retriedCalls++;
+    await sleep(500);
+  }
+};
 const ctx: ScenarioContext = { url, client, recorder, identity: new Identity(secret), args, num };
 
 // --- the faults -----------------------------------------------------------------------------
@@ -124,8 +140,10 @@ async function killKafkaBroker(t0: number) {
 const probe: { at: number; ms: number; state: string }[] = [];
 let probing = true;
 async function probeJobs(t0: number) {
-  const jwt = await ctx.identity.token(num('probe-user', 9_999));
+  // A fresh user per probe: one user's charges are rate-limited (429), which measured nothing.
+  let probeUser = num('probe-user', 9_000_000);
   while (probing) {
+    const jwt = await ctx.identity.token(probeUser++);
     const started = Date.now();
     let state: string;
     try {
@@ -209,6 +227,8 @@ try {
     redisFailoverSeconds: timeline.redisPromotedAt !== undefined ? (timeline.redisPromotedAt - timeline.redisKilledAt!) / 1000 : null,
     jobsStalledSeconds: { afterRedisKill: longest(stalls(timeline.redisKilledAt)), afterKafkaKill: longest(stalls(timeline.kafkaKilledAt)), normal: longest(probe.filter((p) => p.at < Math.min(...[redisKillAt, kafkaKillAt].filter((at) => at >= 0)))) },
     probeJobsNotSucceeded: probe.filter((p) => p.state !== 'succeeded').length,
+    retriedCalls,
+    joinErrors: failures.filter((f) => f.endpoint === 'POST /api/queue/tokens').length,
     queueErrorsAfterRedisKill: errorWindow(timeline.redisKilledAt, (e) => e.includes('/api/queue'), t0),
     jobErrorsAfterRedisKill: errorWindow(timeline.redisKilledAt, (e) => e.includes('/api/jobs') || e.includes('/api/reservations') || e.includes('/api/payments'), t0),
     errorsAfterKafkaKill: errorWindow(timeline.kafkaKilledAt, () => true, t0),
