@@ -94,6 +94,9 @@ function masterOf(slot: number): string {
   }
   throw new Error(`no live master owns slot ${slot}`);
 }
+// scripts/kafka-cluster.sh keeps a cluster on another base port in its own directory.
+const kafkaBase = process.env.KAFKA_CLUSTER_BASE_PORT ?? '9111';
+const kafkaDir = kafkaBase === '9111' ? 'kafka-cluster' : `kafka-cluster-${kafkaBase}`;
 const pidFile = (path: string) => Number(readFileSync(`${root}/.services/${path}`, 'utf8').trim());
 const timeline: Record<string, number> = {};
 
@@ -129,7 +132,7 @@ async function killKafkaBroker(t0: number) {
   await admin.disconnect();
   const leader = meta!.partitions.find((p) => p.partitionId === 0)!.leader;
   log(`SIGKILL Kafka broker ${leader} (leader of payment.completed/0)`);
-  process.kill(pidFile(`kafka-cluster/${leader}/kafka.pid`), 'SIGKILL');
+  process.kill(pidFile(`${kafkaDir}/${leader}/kafka.pid`), 'SIGKILL');
   timeline.kafkaKilledAt = Date.now() - t0;
   await sleep(restartAfter);
   log('restarting the dead Kafka broker');
