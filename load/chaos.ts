@@ -4,7 +4,7 @@
 // dedupe. Reports hold/payment p99 during the fault, fans' longest wait and the recovery time.
 //
 //   npm run chaos                       all faults, 2,000 fans on 500 seats, 30 s freeze, 120 s Kafka outage
-//   npm run chaos -- --ci               the cheap ones (SIGKILL worker, Redis restart, 10 s freeze), 300 fans on 100 seats
+//   npm run chaos -- --ci               the cheap ones (SIGKILL worker, graceful SIGTERM, Redis restart and flush, 10 s freeze), 300 fans on 100 seats
 //   npm run chaos -- --only redis-flush --fans 500 --seats 100
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';

@@ -81,6 +81,27 @@ async function soldOut(c: ChaosClient, userId: number, scheduleId: number): Prom
   return all.status === 200 && list.length > 0 && list.every((s) => s.status === 'SOLD');
 }
 
+/**
+ * Joins again after the fan's slot was lost and waits until ACTIVE: the new token, or undefined
+ * when the line answers with a final state instead (409 sold out, SOLD_OUT, EXPIRED, token lost
+ * again). Waiting only for ACTIVE hung fans whose concert sold out meanwhile until the deadline.
+ */
+async function rejoin(c: ChaosClient, userId: number, concertId: number, deadline: number): Promise<string | undefined> {
+  while (Date.now() < deadline) {
+    const j = await c.request('POST', '/api/queue/tokens', userId, { body: { concertId } });
+    if (j.status === 409) return undefined;
+    if (j.status !== 200 && j.status !== 201) { await sleep(500); continue; }
+    const token = j.json.token as string;
+    while (Date.now() < deadline) {
+      const st = await c.request('GET', '/api/queue/status', userId, { queueToken: token });
+      if (st.json?.state === 'ACTIVE') return token;
+      if (st.status === 401 || st.status === 404 || st.status === 410 || ['SOLD_OUT', 'EXPIRED'].includes(st.json?.state)) return undefined;
+      await sleep(500);
+    }
+  }
+  return undefined;
+}
+
 export async function fan(c: ChaosClient, userId: number, concertId: number, scheduleId: number, deadline: number, timings: JobTiming[]): Promise<Answer> {
   // Fund the wallet first (a job too).
   const funded = await runJob(c, userId, '/api/wallet/charges', { amount: 500_000 }, '', deadline);
@@ -123,18 +144,13 @@ export async function fan(c: ChaosClient, userId: number, concertId: number, sch
       if (pay.job.state === 'rejected') {
         // The queue slot vanished (Redis lost): join again, then pay the same hold.
         if (!String(pay.job.error?.code ?? '').startsWith('QUEUE_')) break;
-        queueToken = undefined;
-        while (!queueToken && Date.now() < deadline) {
-          const j = await c.request('POST', '/api/queue/tokens', userId, { body: { concertId } });
-          if (j.status === 200 || j.status === 201) queueToken = j.json.token;
-          else await sleep(500);
-        }
-        while (queueToken && Date.now() < deadline) {
-          const st = await c.request('GET', '/api/queue/status', userId, { queueToken });
-          if (st.json?.state === 'ACTIVE') break;
-          await sleep(500);
-        }
-        continue;
+        queueToken = await rejoin(c, userId, concertId, deadline);
+        if (queueToken) continue;
+        // No slot again (sold out meanwhile, or the line said so): the page shows the reservation;
+        // otherwise start over, where the join answers SOLD_OUT or a new try begins.
+        const mine = await c.request('GET', `/api/reservations/${hold.job.result.reservationId}`, userId);
+        if (mine.json?.status === 'CONFIRMED') return 'CONFIRMED';
+        break;
       }
       timings.push({ kind: 'payment', submittedAt: pay.submittedAt, ms: pay.ms });
       if (pay.job.state === 'succeeded') return 'CONFIRMED';
