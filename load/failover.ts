@@ -1,5 +1,6 @@
 // `node load/failover.ts [--users 1000] [--arrival 10] [--redis-kill-at 8] [--kafka-kill-at 20]
 //                         [--restart-after 20] [--url http://127.0.0.1:3000]`
+// A negative --redis-kill-at or --kafka-kill-at skips that fault (to measure each one alone).
 // Failover, measured: runs the rush scenario (load/scenarios/rush.ts) against an Encore started on
 // the local Redis Cluster and three-broker Kafka (docs/topologies.md), and during it
 //   - SIGKILLs the Redis master that owns the BullMQ hash slot ({jobs}: every job passes there),
@@ -53,11 +54,35 @@ recorder.record = (endpoint, latencyMs, status, ok) => {
   record(endpoint, latencyMs, status, ok);
 };
 const client = new LoadClient(url, recorder, 6000);
+// Fans behave like real clients during a failover: a join or a read answered with a connection
+// error or 502/503/504 ("try again") is retried for up to 60 s, 500 ms apart; each failed attempt
+// is still recorded (and timestamped above). Job submits are not retried here (the rush scenario
+// decides); a join is idempotent (the same fan gets the same place) and reads are safe.
+const clientRequest = client.request.bind(client);
+let retriedCalls = 0;
+client.request = async (endpoint, method, path, opts = {}) => {
+  const retryable = method === 'GET' || (method === 'POST' && path === '/api/queue/tokens');
+  const giveUpAt = Date.now() + 60_000;
+  for (;;) {
+    const res = await clientRequest(endpoint, method, path, opts);
+    if (!retryable || !(res.status === 0 || res.status >= 502) || Date.now() > giveUpAt) return res;
+    retriedCalls++;
+    await sleep(500);
+  }
+};
 const ctx: ScenarioContext = { url, client, recorder, identity: new Identity(secret), args, num };
 
 // --- the faults -----------------------------------------------------------------------------
-const [seedHost, seedPort] = seedNode.split(':') as [string, string];
-const redisCli = (...a: string[]) => execFileSync('redis-cli', ['-h', seedHost, '-p', seedPort, ...a], { encoding: 'utf8' });
+const clusterNodes = (process.env.REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean);
+/** redis-cli against the first node that answers: the seed node may be the one just killed. */
+function redisCli(...a: string[]): string {
+  let last: unknown;
+  for (const node of clusterNodes) {
+    const [host, port] = node.split(':') as [string, string];
+    try { return execFileSync('redis-cli', ['-h', host, '-p', port, ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch (err) { last = err; }
+  }
+  throw last;
+}
 function masterOf(slot: number): string {
   for (const line of redisCli('cluster', 'nodes').trim().split('\n')) {
     const [, addr, flags, , , , , , ...ranges] = line.split(' ');
@@ -69,6 +94,9 @@ function masterOf(slot: number): string {
   }
   throw new Error(`no live master owns slot ${slot}`);
 }
+// scripts/kafka-cluster.sh keeps a cluster on another base port in its own directory.
+const kafkaBase = process.env.KAFKA_CLUSTER_BASE_PORT ?? '9111';
+const kafkaDir = kafkaBase === '9111' ? 'kafka-cluster' : `kafka-cluster-${kafkaBase}`;
 const pidFile = (path: string) => Number(readFileSync(`${root}/.services/${path}`, 'utf8').trim());
 const timeline: Record<string, number> = {};
 
@@ -92,7 +120,9 @@ async function killRedisMaster(t0: number) {
   }
   await sleep(restartAfter);
   log('restarting the dead Redis node (it rejoins as a replica)');
-  spawnSync('bash', [`${root}/scripts/redis-cluster.sh`, 'up'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, REDIS_CLUSTER_BASE_PORT: process.env.REDIS_CLUSTER_BASE_PORT ?? '' } });
+  // The same REDIS_CLUSTER_BASE_PORT (and KAFKA_CLUSTER_BASE_PORT below) as the cluster was started with:
+  // the scripts then restart only this cluster's dead node, never another cluster's.
+  spawnSync('bash', [`${root}/scripts/redis-cluster.sh`, 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function killKafkaBroker(t0: number) {
@@ -102,7 +132,7 @@ async function killKafkaBroker(t0: number) {
   await admin.disconnect();
   const leader = meta!.partitions.find((p) => p.partitionId === 0)!.leader;
   log(`SIGKILL Kafka broker ${leader} (leader of payment.completed/0)`);
-  process.kill(pidFile(`kafka-cluster/${leader}/kafka.pid`), 'SIGKILL');
+  process.kill(pidFile(`${kafkaDir}/${leader}/kafka.pid`), 'SIGKILL');
   timeline.kafkaKilledAt = Date.now() - t0;
   await sleep(restartAfter);
   log('restarting the dead Kafka broker');
@@ -113,8 +143,10 @@ async function killKafkaBroker(t0: number) {
 const probe: { at: number; ms: number; state: string }[] = [];
 let probing = true;
 async function probeJobs(t0: number) {
-  const jwt = await ctx.identity.token(num('probe-user', 9_999));
+  // A fresh user per probe: one user's charges are rate-limited (429), which measured nothing.
+  let probeUser = num('probe-user', 9_000_000);
   while (probing) {
+    const jwt = await ctx.identity.token(probeUser++);
     const started = Date.now();
     let state: string;
     try {
@@ -179,7 +211,10 @@ function errorWindow(from: number | undefined, match: (endpoint: string) => bool
 
 const t0 = Date.now();
 recorder.startProgress('failover');
-const faults = [sleep(redisKillAt).then(() => killRedisMaster(t0)), sleep(kafkaKillAt).then(() => killKafkaBroker(t0))];
+const faults = [
+  ...(redisKillAt >= 0 ? [sleep(redisKillAt).then(() => killRedisMaster(t0))] : []),
+  ...(kafkaKillAt >= 0 ? [sleep(kafkaKillAt).then(() => killKafkaBroker(t0))] : []),
+];
 const prober = probeJobs(t0);
 try {
   const result = await rush(ctx);
@@ -193,8 +228,10 @@ try {
     ...result.extra,
     timeline,
     redisFailoverSeconds: timeline.redisPromotedAt !== undefined ? (timeline.redisPromotedAt - timeline.redisKilledAt!) / 1000 : null,
-    jobsStalledSeconds: { afterRedisKill: longest(stalls(timeline.redisKilledAt)), afterKafkaKill: longest(stalls(timeline.kafkaKilledAt)), normal: longest(probe.filter((p) => p.at < redisKillAt)) },
+    jobsStalledSeconds: { afterRedisKill: longest(stalls(timeline.redisKilledAt)), afterKafkaKill: longest(stalls(timeline.kafkaKilledAt)), normal: longest(probe.filter((p) => p.at < Math.min(...[redisKillAt, kafkaKillAt].filter((at) => at >= 0)))) },
     probeJobsNotSucceeded: probe.filter((p) => p.state !== 'succeeded').length,
+    retriedCalls,
+    joinErrors: failures.filter((f) => f.endpoint === 'POST /api/queue/tokens').length,
     queueErrorsAfterRedisKill: errorWindow(timeline.redisKilledAt, (e) => e.includes('/api/queue'), t0),
     jobErrorsAfterRedisKill: errorWindow(timeline.redisKilledAt, (e) => e.includes('/api/jobs') || e.includes('/api/reservations') || e.includes('/api/payments'), t0),
     errorsAfterKafkaKill: errorWindow(timeline.kafkaKilledAt, () => true, t0),

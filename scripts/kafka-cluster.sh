@@ -8,12 +8,14 @@
 # Usage: bash scripts/kafka-cluster.sh [up]     start (idempotent: running brokers are reused)
 #        bash scripts/kafka-cluster.sh down     stop the brokers this script started (by pid)
 #        bash scripts/kafka-cluster.sh purge    stop them and delete their data
-# KAFKA_CLUSTER_BASE_PORT (default 9111) moves the client ports; controllers listen on +10000.
+# KAFKA_CLUSTER_BASE_PORT (default 9111) moves the client ports; controllers listen on +10000; data
+# then lives under .services/kafka-cluster-<base>/ (a second cluster beside the default one).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-dir="$root/.services/kafka-cluster"
 libs="$root/.tools/kafka/libs"
 base="${KAFKA_CLUSTER_BASE_PORT:-9111}"
+# Another base port is another cluster: its own data dirs (a formatted dir names its voters' ports).
+if [ "$base" = 9111 ]; then dir="$root/.services/kafka-cluster"; else dir="$root/.services/kafka-cluster-$base"; fi
 heap="${KAFKA_CLUSTER_HEAP:-256m}"
 # A fixed cluster id keeps the formatted data dirs reusable across restarts.
 cluster_id="Q2x1c3RlckVuY29yZTAx"

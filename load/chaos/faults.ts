@@ -1,6 +1,6 @@
 // The faults a chaos run applies, one per rush. Each applies its fault and its repair and says
 // when the fault began and when the repair was done; the runner measures everything else.
-import type { Stack } from './stack.ts';
+import type { AppProcess, Stack } from './stack.ts';
 import { sleep } from './stack.ts';
 
 export interface FaultOptions { freezeSeconds: number; kafkaDownSeconds: number }
@@ -9,15 +9,23 @@ export interface Fault {
   what: string;
   /** Cheap enough for CI. */
   ci: boolean;
-  apply(stack: Stack, o: FaultOptions): Promise<{ startedAt: number; repairedAt: number }>;
+  apply(stack: Stack, o: FaultOptions): Promise<Applied>;
 }
+/** When the fault began and its repair ended; `note` describes it, `problem` fails the case. */
+export interface Applied { startedAt: number; repairedAt: number; note?: string; problem?: string }
 
-const timed = async (fault: () => Promise<void>, repair: () => Promise<void>) => {
+const timed = async (fault: () => Promise<string | void>, repair: () => Promise<void>): Promise<Applied> => {
   const startedAt = Date.now();
-  await fault();
+  const note = await fault();
   await repair();
-  return { startedAt, repairedAt: Date.now() };
+  return { startedAt, repairedAt: Date.now(), ...(note ? { note } : {}) };
 };
+
+/** SIGTERM must end in a clean exit (code 0) before the shutdown deadline, not a forced one. */
+async function gracefulStop(p: AppProcess): Promise<string> {
+  const exit = await p.stop('SIGTERM');
+  return `${p.name} exited ${exit?.code ?? exit?.signal} after ${exit?.ms} ms`;
+}
 
 export const FAULTS: Fault[] = [
   {
@@ -25,15 +33,19 @@ export const FAULTS: Fault[] = [
     apply: (s) => timed(async () => { await s.workers[0]!.stop('SIGKILL'); await sleep(5000); }, () => s.workers[0]!.start()),
   },
   {
-    name: 'graceful-sigterm', what: 'SIGTERM the API and a worker (graceful), restart both', ci: false,
-    apply: (s) => timed(async () => { await Promise.all([s.api.stop('SIGTERM'), s.workers[1]!.stop('SIGTERM')]); }, async () => { await Promise.all([s.api.start(), s.workers[1]!.start()]); }),
+    name: 'graceful-sigterm', what: 'SIGTERM the API and a worker (graceful), restart both', ci: true,
+    apply: async (s) => {
+      const applied = await timed(async () => (await Promise.all([gracefulStop(s.api), gracefulStop(s.workers[1]!)])).join(', '),
+        async () => { await Promise.all([s.api.start(), s.workers[1]!.start()]); });
+      return /exited (?!0 )/.test(applied.note!) ? { ...applied, problem: `not a clean shutdown: ${applied.note}` } : applied;
+    },
   },
   {
     name: 'redis-restart', what: 'SIGTERM Redis (AOF), start it again on the same data', ci: true,
     apply: (s) => timed(() => s.redis.stop('SIGTERM'), () => s.redis.start()),
   },
   {
-    name: 'redis-flush', what: 'FLUSHALL: Redis loses every key (queue tokens, jobs, schedulers)', ci: false,
+    name: 'redis-flush', what: 'FLUSHALL: Redis loses every key (queue tokens, jobs, schedulers)', ci: true,
     apply: (s) => timed(() => s.redis.flushAll(), async () => undefined),
   },
   {

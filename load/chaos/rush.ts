@@ -13,6 +13,10 @@ interface Reply { status: number; json: any } // eslint-disable-line @typescript
 export class ChaosClient {
   private readonly pool: Pool;
   readonly identity: Identity;
+  /** Requests that got no HTTP answer, by kind: 'refused' (nothing listening) or 'dropped'. */
+  readonly connectionErrors: { at: number; code: 'refused' | 'dropped'; detail: string }[] = [];
+  /** Requests awaiting an answer, by method and route: the progress log shows where fans wait. */
+  readonly inFlight = new Map<string, number>();
   constructor(url: string, secret: string) {
     this.pool = new Pool(url, { connections: 128, keepAliveTimeout: 10_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
     this.identity = new Identity(secret);
@@ -22,14 +26,24 @@ export class ChaosClient {
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     if (opts.queueToken) headers['x-queue-token'] = opts.queueToken;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const what = `${method} ${path.split('?')[0]!.split('/').map((seg) => (/\d/.test(seg) ? ':id' : seg)).join('/')}`;
+    this.inFlight.set(what, (this.inFlight.get(what) ?? 0) + 1);
     try {
-      const res = await this.pool.request({ method, path, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      // A bound on every request: a socket that hangs half-open must not hang a fan forever.
+      const res = await this.pool.request({ method, path, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: AbortSignal.timeout(90_000) });
       const text = await res.body.text();
       let json;
       try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
       return { status: res.statusCode, json };
-    } catch {
-      return { status: 0, json: undefined }; // connection refused/reset: the API is down or restarting
+    } catch (err) {
+      // Connection refused: the API is down (clients retry). Anything else (reset, socket closed
+      // mid-request, timeout) is a request the server dropped: a graceful shutdown has none.
+      const e = err as { code?: string; cause?: { code?: string } };
+      const code = e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED' ? 'refused' : 'dropped';
+      this.connectionErrors.push({ at: Date.now(), code, detail: String(e.code ?? e.cause?.code ?? err) });
+      return { status: 0, json: undefined };
+    } finally {
+      this.inFlight.set(what, this.inFlight.get(what)! - 1);
     }
   }
   close(): Promise<void> { return this.pool.close(); }
@@ -65,6 +79,27 @@ async function soldOut(c: ChaosClient, userId: number, scheduleId: number): Prom
   const all = await c.request('GET', `/api/schedules/${scheduleId}/seats`, userId);
   const list = (all.json?.seats ?? []) as { status: string }[];
   return all.status === 200 && list.length > 0 && list.every((s) => s.status === 'SOLD');
+}
+
+/**
+ * Joins again after the fan's slot was lost and waits until ACTIVE: the new token, or undefined
+ * when the line answers with a final state instead (409 sold out, SOLD_OUT, EXPIRED, token lost
+ * again). Waiting only for ACTIVE hung fans whose concert sold out meanwhile until the deadline.
+ */
+async function rejoin(c: ChaosClient, userId: number, concertId: number, deadline: number): Promise<string | undefined> {
+  while (Date.now() < deadline) {
+    const j = await c.request('POST', '/api/queue/tokens', userId, { body: { concertId } });
+    if (j.status === 409) return undefined;
+    if (j.status !== 200 && j.status !== 201) { await sleep(500); continue; }
+    const token = j.json.token as string;
+    while (Date.now() < deadline) {
+      const st = await c.request('GET', '/api/queue/status', userId, { queueToken: token });
+      if (st.json?.state === 'ACTIVE') return token;
+      if (st.status === 401 || st.status === 404 || st.status === 410 || ['SOLD_OUT', 'EXPIRED'].includes(st.json?.state)) return undefined;
+      await sleep(500);
+    }
+  }
+  return undefined;
 }
 
 export async function fan(c: ChaosClient, userId: number, concertId: number, scheduleId: number, deadline: number, timings: JobTiming[]): Promise<Answer> {
@@ -109,18 +144,13 @@ export async function fan(c: ChaosClient, userId: number, concertId: number, sch
       if (pay.job.state === 'rejected') {
         // The queue slot vanished (Redis lost): join again, then pay the same hold.
         if (!String(pay.job.error?.code ?? '').startsWith('QUEUE_')) break;
-        queueToken = undefined;
-        while (!queueToken && Date.now() < deadline) {
-          const j = await c.request('POST', '/api/queue/tokens', userId, { body: { concertId } });
-          if (j.status === 200 || j.status === 201) queueToken = j.json.token;
-          else await sleep(500);
-        }
-        while (queueToken && Date.now() < deadline) {
-          const st = await c.request('GET', '/api/queue/status', userId, { queueToken });
-          if (st.json?.state === 'ACTIVE') break;
-          await sleep(500);
-        }
-        continue;
+        queueToken = await rejoin(c, userId, concertId, deadline);
+        if (queueToken) continue;
+        // No slot again (sold out meanwhile, or the line said so): the page shows the reservation;
+        // otherwise start over, where the join answers SOLD_OUT or a new try begins.
+        const mine = await c.request('GET', `/api/reservations/${hold.job.result.reservationId}`, userId);
+        if (mine.json?.status === 'CONFIRMED') return 'CONFIRMED';
+        break;
       }
       timings.push({ kind: 'payment', submittedAt: pay.submittedAt, ms: pay.ms });
       if (pay.job.state === 'succeeded') return 'CONFIRMED';

@@ -42,6 +42,8 @@ export class PrivateMariaDb {
   remove(): void { rmSync(this.dir, { recursive: true, force: true }); }
 }
 
+export interface Exit { code: number | null; signal: NodeJS.Signals | null; ms: number }
+
 /** An API or worker process of the system under test, restartable after a fault. */
 export class AppProcess {
   readonly name: string;
@@ -72,11 +74,16 @@ export class AppProcess {
     child.stderr!.resume();
   }
   get alive(): boolean { return !!this.child && this.child.exitCode === null && this.child.signalCode === null; }
-  /** Sends the signal and resolves when the process has exited. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /** Sends the signal and resolves when the process has exited: its exit code and how long it took. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit | undefined> {
     const child = this.child;
-    if (!child || !this.alive) return;
-    await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill(signal); setTimeout(() => child.kill('SIGKILL'), 60_000).unref(); });
+    if (!child || !this.alive) return undefined;
+    const sentAt = Date.now();
+    return new Promise<Exit>((resolve) => {
+      child.once('exit', (code, sig) => resolve({ code, signal: sig, ms: Date.now() - sentAt }));
+      child.kill(signal);
+      setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
+    });
   }
 }
 

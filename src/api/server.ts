@@ -7,6 +7,7 @@ import { ormModel } from '../domain/model.ts';
 import { allTopics } from '../domain/events/events.topics.ts';
 import { createApp, createOpsApp } from './app.ts';
 import { buildApi } from './routes.ts';
+import { drainOnClose } from './drain.ts';
 
 const config = loadConfig();
 const runtime = await createRuntime(config, ormModel, 'api');
@@ -21,6 +22,7 @@ const app = createApp({ runtime, apiRouters: api.apiRouters, rootRouters: api.ro
 // of 511 dropped connections in the rush load run).
 const server = app.listen({ port: config.PORT, backlog: 4096 }, () => logger.info({ port: config.PORT }, 'api listening'));
 server.keepAliveTimeout = 65_000; // longer than typical load-balancer idle timeouts
+const drain = drainOnClose(server);
 // Metrics and detailed readiness on their own port, which compose and the Dockerfile never publish.
 const ops = config.OPS_PORT === undefined ? undefined
   : createOpsApp(runtime).listen(config.OPS_PORT, () => logger.info({ port: config.OPS_PORT }, 'ops listening'));
@@ -28,7 +30,7 @@ const ops = config.OPS_PORT === undefined ? undefined
 onShutdown(
   logger,
   [
-    { name: 'http', run: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); ops?.close(); }) },
+    { name: 'http', run: () => { ops?.close(); return drain(); } },
     { name: 'api', run: () => api.stop() },
     { name: 'runtime', run: () => runtime.close() },
   ],
