@@ -90,10 +90,10 @@ export function buildApi(runtime: Runtime): Api {
     // Express tries routers in order: the rush's hot routes (job polls, seat maps, submits) first.
     apiRouters: [
       jobRoutes(ctx),
+      rankingRoutes(ctx), // before the catalog: /concerts/ranking is not /concerts/:id
       catalogRoutes(ctx),
       reservationRoutes(ctx),
       paymentRoutes(ctx),
-      rankingRoutes(ctx),
       fairnessRoutes(ctx),
       joinChallengeRoutes(docs, auth, challenges),
       walletRoutes(ctx),
