@@ -93,6 +93,9 @@ const envSchema = z
     QUEUE_ADMIT_PER_SEAT: z.coerce.number().positive().default(1.5),
     // Most admissions per second per concert (unset: no cap).
     QUEUE_ADMIT_RATE: z.coerce.number().positive().optional(),
+    // Nobody is admitted while more hold jobs than this wait for a worker (0: no such pause), so a
+    // rush waits in the line, where waiting is cheap and its ETA honest, not after submitting.
+    QUEUE_ADMIT_MAX_HOLD_BACKLOG: int(300, 0),
     // An ACTIVE fan with no request carrying their token for this long loses the slot.
     QUEUE_ACTIVE_IDLE_SECONDS: int(120, 1),
     // HMAC key of the queue tokens (they are signed, not stored); unset: derived from JWT_SECRET.

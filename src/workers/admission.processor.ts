@@ -1,5 +1,5 @@
 import type { WorkerContext } from './context.ts';
-import type { JobPayload } from '../jobs/jobs.catalog.ts';
+import { JOBS, type JobPayload } from '../jobs/jobs.catalog.ts';
 import { queueEventMessage, type QueueEvent } from '../domain/queue/queue.events.ts';
 import { readInventory } from '../domain/queue/queue.inventory.ts';
 import type { InventoryView, SaleOpeningView } from '../domain/queue/queue.service.ts';
@@ -33,9 +33,10 @@ export async function processAdmissionTick(ctx: WorkerContext, { concertId }: Jo
       if (batch.length) await ctx.producer.send(ctx.topic(topic), batch);
     }
   };
+  const backlog = await holdBacklog(ctx);
   let result;
   try {
-    result = await ctx.waitingRoom.promoteExclusively(concertId, inventory, relay, sale);
+    result = await ctx.waitingRoom.promoteExclusively(concertId, inventory, relay, sale, { pause: backlog.pause });
   } catch (err) {
     // Either Redis failed (the next tick retries) or the relay did, after promotion had committed
     // in Redis: then only the events are delayed, waiting in the concert's stream. The scheduler
@@ -52,5 +53,18 @@ export async function processAdmissionTick(ctx: WorkerContext, { concertId }: Jo
     await ctx.queues.queues.admission.removeJobScheduler(admissionSchedulerId(concertId));
   }
   const { line: _line, opening: _opening, ...counts } = result;
-  return { concertId, inventory, ...counts };
+  return { concertId, inventory, holdBacklog: backlog.waiting, ...counts };
+}
+
+/**
+ * Hold jobs waiting for a worker, and whether admission pauses for them: the workers, not the
+ * line, are then the bottleneck, and fans admitted now would only wait after submitting, with a
+ * hold that may come too late. The count is one Redis call; if it fails, admission goes on.
+ */
+async function holdBacklog(ctx: WorkerContext): Promise<{ waiting: number | null; pause: boolean }> {
+  const max = ctx.runtime.config.QUEUE_ADMIT_MAX_HOLD_BACKLOG;
+  if (max === 0) return { waiting: null, pause: false };
+  // Waiting or prioritized (user jobs carry priorities): not yet taken by a worker.
+  const waiting = await ctx.queues.queues[JOBS['reservation.hold'].queue].getJobCountByTypes('waiting', 'prioritized').catch(() => null);
+  return { waiting, pause: waiting !== null && waiting > max };
 }

@@ -243,11 +243,13 @@ export class WaitingRoom {
     inventory: InventoryView | undefined,
     relay: (events: QueueEvent[]) => Promise<void>,
     sale?: SaleOpeningView,
+    /** `pause`: admit nobody this tick (the workers are behind); expiries and sweeps still run. */
+    opts: { pause?: boolean } = {},
   ): Promise<(PromotionResult & { relayed: number; opening?: OpeningReport }) | undefined> {
     const k = queueKeys(this.s.prefix, concertId);
     const result = await this.locks.ifFree(k.promoterLock, 5000, async () => {
       const now = this.clock();
-      let hold = false;
+      let hold = opts.pause === true;
       let opening: OpeningReport | undefined;
       if (sale?.opensAt && sale.opensAt.getTime() > now) {
         hold = true;
@@ -256,7 +258,7 @@ export class WaitingRoom {
       }
       else if (sale?.seed && (await this.redis.hget(k.meta, 'opening')) !== 'done') {
         opening = await this.openSale(concertId, sale.seed);
-        hold = !opening.done;
+        hold ||= !opening.done;
       }
       const r = await this.promote(concertId, inventory, hold);
       await publishLineState(this.redis, this.s.prefix, r.line);
