@@ -12,7 +12,6 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import { goal, type Scenario } from '../lib/context.ts';
-import { sleep } from '../lib/vu.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createOrm, sqlBatch, rowsOf, type Orm } from '../../src/platform/db.ts';
 import { connectRedis, createRedis } from '../../src/platform/redis.ts';
@@ -125,7 +124,9 @@ async function phase(orm: Orm, queue: Queue, prefix: string, redisUrl: string, n
   const started = performance.now();
   const idPrefix = name === 'reservation.hold' ? 'hold' : 'pay';
   const jobs = await queue.addBulk(payloads.map((data) => ({ name, data, opts: { ...JOBS[name].options, jobId: `${idPrefix}-${randomUUID()}` } })));
-  await Promise.race([done, sleep(600_000)]);
+  // At most 10 minutes; the timer is cleared so it does not keep the runner alive afterwards.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise((r) => { timer = setTimeout(r, 600_000); })]).finally(() => clearTimeout(timer));
   const seconds = (performance.now() - started) / 1000;
   const after = await serverCounters(orm);
   await events.close();
