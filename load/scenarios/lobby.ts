@@ -27,6 +27,9 @@ export const lobby: Scenario = async (ctx) => {
   const duration = ctx.num('duration', 60);
   const sse = ctx.num('sse', 0);
   const joinConcurrency = ctx.num('join-concurrency', 256);
+  // The API's CPU is read from `--settle` s into the wait to its end: the first seconds are the
+  // fans connecting (every SSE stream opens at once here), the rest is the cost of waiting itself.
+  const settle = ctx.num('settle', 15);
   const apiPid = ctx.args['api-pid'] ? Number(ctx.args['api-pid']) : undefined;
   const admit = ctx.args.admit === 'true';
   const concerts = (await ctx.client.request('GET /api/concerts', 'GET', '/api/concerts')).json as { id: number }[];
@@ -80,8 +83,10 @@ export const lobby: Scenario = async (ctx) => {
 
   // 3. Wait at the server's pace.
   ctx.recorder.beginPhase();
-  const cpuBefore = apiPid ? cpuSeconds(apiPid) : undefined;
+  const cpuAtStart = apiPid ? cpuSeconds(apiPid) : undefined;
   const waitStarted = Date.now();
+  let cpuSettled: { at: number; cpu: number } | undefined;
+  const settleTimer = setTimeout(() => { if (apiPid) cpuSettled = { at: Date.now(), cpu: cpuSeconds(apiPid) }; }, settle * 1000);
   const deadline = waitStarted + duration * 1000;
   const finals: Record<string, number> = {};
   await Promise.all(fans.map(async (fan, i) => {
@@ -102,8 +107,13 @@ export const lobby: Scenario = async (ctx) => {
     }
     finals['poll WAITING'] = (finals['poll WAITING'] ?? 0) + 1;
   }));
-  const waitSeconds = (Date.now() - waitStarted) / 1000;
-  const cpuUsed = apiPid && cpuBefore !== undefined ? cpuSeconds(apiPid) - cpuBefore : undefined;
+  clearTimeout(settleTimer);
+  const waitEnded = Date.now();
+  const cpuEnd = apiPid ? cpuSeconds(apiPid) : undefined;
+  if (apiPid && !cpuSettled) throw new Error(`--settle ${settle} must be shorter than --duration ${duration}`);
+  const waitSeconds = cpuSettled ? (waitEnded - cpuSettled.at) / 1000 : (waitEnded - waitStarted) / 1000;
+  const cpuUsed = cpuEnd !== undefined && cpuSettled ? cpuEnd - cpuSettled.cpu : undefined;
+  const connectCpu = cpuSettled && cpuAtStart !== undefined ? cpuSettled.cpu - cpuAtStart : undefined;
   const cpuPerMinutePer1000 = cpuUsed !== undefined ? (cpuUsed / (waitSeconds / 60)) / (fans.length / 1000) : undefined;
   const phase = ctx.recorder.phaseStats();
 
@@ -118,7 +128,7 @@ export const lobby: Scenario = async (ctx) => {
   const tickMax = Math.max(...ticks.map((t) => t.tickMs));
   return {
     durationSeconds: (Date.now() - started) / 1000,
-    parameters: { waiting, pollers, duration, sse, joinConcurrency, concertId, admit, apiPid: apiPid ?? null },
+    parameters: { waiting, pollers, duration, settle, sse, joinConcurrency, concertId, admit, apiPid: apiPid ?? null },
     extra: {
       fill: { fans: filled, seconds: round(fillSeconds), perSecond: Math.round(filled / Math.max(0.001, fillSeconds)) },
       redisMemory: { beforeBytes: memoryBefore, afterBytes: memoryAfter, bytesPerWaitingFan: round(bytesPerFan) },
@@ -129,6 +139,7 @@ export const lobby: Scenario = async (ctx) => {
         apiCpuSeconds: cpuUsed ?? 'pass --api-pid <pid of a locally started API>',
         apiCpuSecondsPerMinutePer1000Fans: cpuPerMinutePer1000 ?? null,
         apiCorePercent: cpuUsed !== undefined ? round((100 * cpuUsed) / waitSeconds) : null,
+        apiCpuSecondsConnecting: connectCpu ?? null, settleSeconds: settle,
       },
     },
     goals: [

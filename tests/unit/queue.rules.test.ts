@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  admissionCeiling, concertOfToken, estimatePosition, estimateWaitSeconds, pollAfterMsFor, QueueTokenSigner, waitingPollAfterMs,
+  admissionCeiling, concertOfToken, estimatePosition, estimateWaitSeconds, pollAfterMsFor, QueueTokenSigner, spreadPollAfterMs, waitingPollAfterMs,
 } from '../../src/domain/queue/queue.rules.ts';
 import { isBookable } from '../../src/domain/catalog/catalog.rules.ts';
 
@@ -53,6 +53,13 @@ describe('pacing', () => {
   });
   it('a fan polls at least four times within its expected wait', () => {
     expect(waitingPollAfterMs(200, 10)).toBe(5000); // ETA 20 s
+  });
+  it('spreads a pace by ±20 %, keeping the far back at 20-30 s and never going under 1 s', () => {
+    expect(spreadPollAfterMs(25_000, 0)).toBe(20_000);
+    expect(spreadPollAfterMs(25_000, 0.5)).toBe(25_000);
+    expect(spreadPollAfterMs(25_000, 0.9999)).toBeLessThanOrEqual(30_000);
+    expect(spreadPollAfterMs(1000, 0)).toBe(1000);
+    expect(spreadPollAfterMs(1100, 0)).toBe(1000);
   });
   it('final states ask rarely', () => {
     expect(pollAfterMsFor('SOLD_OUT')).toBeGreaterThanOrEqual(30_000);

@@ -7,7 +7,7 @@ import type { Config } from '../../platform/config.ts';
 import { queueKeys } from './queue.keys.ts';
 import { loadQueueScripts } from './queue.scripts.ts';
 import {
-  admissionCeiling, beforeOpeningPollAfterMs, estimateWaitSeconds, planningRate, pollAfterMsFor, QueueTokenSigner, waitingPollAfterMs, type QueueTokenClaims,
+  admissionCeiling, beforeOpeningPollAfterMs, estimateWaitSeconds, planningRate, pollAfterMsFor, QueueTokenSigner, spreadPollAfterMs, waitingPollAfterMs, type QueueTokenClaims,
 } from './queue.rules.ts';
 import {
   ConcertSoldOutError, QueueResetError, QueueTokenForbiddenError, QueueTokenInvalidError, QueueTokenMissingError, QueueTokenNotActiveError,
@@ -341,7 +341,7 @@ export class WaitingRoom {
           state: 'WAITING', concertId, token, position, waitingCount,
           estimatedWaitSeconds: estimateWaitSeconds(position, Number(rate), this.s.maxActive, this.s.activeTtlSeconds),
           ...(reason ? { reason } : {}),
-          pollAfterMs: waitingPollAfterMs(position, planning, reason ? 0 : openSlots(free, this.s.maxActive)),
+          pollAfterMs: spreadPollAfterMs(waitingPollAfterMs(position, planning, reason ? 0 : openSlots(free, this.s.maxActive)), Math.random()),
           ...entrant,
         };
       }
