@@ -11,6 +11,7 @@ import { Migration20261127000100Catalog } from '../migrations/Migration202611270
 import { Migration20261127000200Reservations } from '../migrations/Migration20261127000200Reservations.ts';
 import { Migration20261129090000Organizer } from '../migrations/Migration20261129090000Organizer.ts';
 import { Migration20261129120000SaleSeed } from '../migrations/Migration20261129120000SaleSeed.ts';
+import { Migration20261129140000SeatStatusIndex } from '../migrations/Migration20261129140000SeatStatusIndex.ts';
 
 export const ormModel: OrmModel = {
   entities: [Concert, Schedule, Seat, Wallet, WalletLedger, Reservation, ReservationSeat, SeatQuota, Payment, OutboxEvent, AdminAudit],
@@ -19,5 +20,6 @@ export const ormModel: OrmModel = {
     { name: 'Migration20261127000200Reservations', class: Migration20261127000200Reservations },
     { name: 'Migration20261129090000Organizer', class: Migration20261129090000Organizer },
     { name: 'Migration20261129120000SaleSeed', class: Migration20261129120000SaleSeed },
+    { name: 'Migration20261129140000SeatStatusIndex', class: Migration20261129140000SeatStatusIndex },
   ],
 };

@@ -96,6 +96,14 @@ export type StmtResult = Record<string, unknown>[] | WriteResult;
  * violation...), so callers run batches inside a transaction that the error rolls back.
  */
 export async function sqlBatch(em: EntityManager, stmts: Stmt[]): Promise<StmtResult[]> {
+  return sqlBatchOn(em, em.getTransactionContext(), stmts);
+}
+
+/** A transaction context or a single reserved connection: anything the ORM's `execute` runs on. */
+export type SqlContext = ReturnType<EntityManager['getTransactionContext']>;
+
+/** `sqlBatch` on a given context (src/platform/transactions.ts uses a reserved connection). */
+export async function sqlBatchOn(em: EntityManager, ctx: SqlContext, stmts: Stmt[]): Promise<StmtResult[]> {
   const sql = stmts.map((s) => s.sql.trim().replace(/;$/, '')).join(';\n');
   const params = stmts.flatMap((s) => s.params ?? []);
   // mysql2 answers several statements with an array of their results (rows, or counts for a
@@ -104,7 +112,7 @@ export async function sqlBatch(em: EntityManager, stmts: Stmt[]): Promise<StmtRe
   const isRead = single && /^\s*(select|show|with)\b/i.test(stmts[0]!.sql);
   let res: unknown;
   try {
-    res = await em.getConnection().execute(sql, params, single && !isRead ? 'run' : 'all', em.getTransactionContext());
+    res = await em.getConnection().execute(sql, params, single && !isRead ? 'run' : 'all', ctx);
   } catch (err) {
     throw em.getDriver().convertException(err as Error);
   }

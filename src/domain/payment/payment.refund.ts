@@ -3,7 +3,7 @@
 // refunded, no more holds). Both are safe to run again: a refund is posted once per reservation
 // (unique ledger reference), and a cancellation finishes whatever a first run left.
 import { rowsOf, sqlBatch, writeOf, type EntityManager, type Stmt } from '../../platform/db.ts';
-import { transaction } from '../../platform/transactions.ts';
+import { batchedTransaction, type TxBatches } from '../../platform/transactions.ts';
 import { ScheduleNotFoundError } from '../catalog/catalog.errors.ts';
 import { outboxStmt } from '../events/outbox.sql.ts';
 import { endPendingStmts, lockForChange, type LockedReservation } from '../reservation/reservation.end.ts';
@@ -18,7 +18,7 @@ export interface RefundView { reservation: ReservationView; paymentId: number; r
 
 /** CONFIRMED → REFUNDED: seats AVAILABLE again, the paid amount credited, `reservation.refunded`. */
 export async function refundReservation(em: EntityManager, reservationId: number, opts: ActorOptions): Promise<RefundView> {
-  return transaction(em, async (tx) => {
+  return batchedTransaction(em, async (tx) => {
     const { locked, extra: [payments] } = await lockForChange(tx, reservationId, [
       { sql: 'select id, amount, status from payments where reservation_id = ?', params: [reservationId] },
     ]);
@@ -33,11 +33,11 @@ export async function refundReservation(em: EntityManager, reservationId: number
 }
 
 async function refundLocked(
-  tx: EntityManager, locked: LockedReservation, payment: { id: number; amount: number }, reason: ReservationRefundedV1['reason'], opts: ActorOptions,
+  tx: TxBatches, locked: LockedReservation, payment: { id: number; amount: number }, reason: ReservationRefundedV1['reason'], opts: ActorOptions,
 ): Promise<RefundView> {
   const { r, seats } = locked;
   assertTransition(r.id, r.status, 'REFUNDED');
-  const [walletRows] = await sqlBatch(tx, [readWallet(r.userId)]);
+  const [walletRows] = await tx.batch([readWallet(r.userId)]);
   const w = walletState(r.userId, rowsOf(walletRows));
   const credit = creditStmts(w, payment.amount, `refund:${r.id}`);
   const view = viewOf(r, seats, 'REFUNDED');
@@ -51,7 +51,7 @@ async function refundLocked(
     { sql: "update schedules set status = 'AVAILABLE', sold_out_at = null where id = ? and status = 'SOLD_OUT'", params: [r.scheduleId] },
     outboxStmt(EVENT_TYPES.refunded, RESERVATION_EVENT_VERSION, r.id, event, opts.now),
   ];
-  const results = await sqlBatch(tx, stmts);
+  const results = await tx.batch(stmts);
   assertWalletChanged(w, results[0]);
   if (seats.length && writeOf(results[2]).affectedRows !== seats.length) throw new Error(`reservation ${r.id}: seats not sold to it`);
   return { reservation: view, paymentId: payment.id, refundedAmount: payment.amount, alreadyRefunded: false };
@@ -66,11 +66,11 @@ export interface CancelView { scheduleId: number; alreadyCancelled: boolean; hol
  * same lock order as payments (reservation, then seats): PENDING → CANCELLED, CONFIRMED → REFUNDED.
  */
 export async function cancelSchedule(em: EntityManager, scheduleId: number, opts: ActorOptions): Promise<CancelView> {
-  const before = await transaction(em, async (tx) => {
-    const [rows] = await sqlBatch(tx, [{ sql: 'select status from schedules where id = ? for update', params: [scheduleId] }]);
+  const before = await batchedTransaction(em, async (tx) => {
+    const [rows] = await tx.batch([{ sql: 'select status from schedules where id = ? for update', params: [scheduleId] }]);
     const s = rowsOf<{ status: string }>(rows)[0];
     if (!s) throw new ScheduleNotFoundError(scheduleId);
-    if (s.status !== 'CANCELLED') await sqlBatch(tx, [{ sql: "update schedules set status = 'CANCELLED' where id = ?", params: [scheduleId] }]);
+    if (s.status !== 'CANCELLED') await tx.batch([{ sql: "update schedules set status = 'CANCELLED' where id = ?", params: [scheduleId] }], { commit: true });
     return s.status;
   });
   const [live] = await sqlBatch(em, [{
@@ -81,13 +81,13 @@ export async function cancelSchedule(em: EntityManager, scheduleId: number, opts
   let holdsCancelled = 0;
   let refunded = 0;
   for (const { id } of rowsOf<{ id: number }>(live)) {
-    const done = await transaction(em, async (tx) => {
+    const done = await batchedTransaction(em, async (tx) => {
       const { locked, extra: [payments] } = await lockForChange(tx, Number(id), [
         { sql: 'select id, amount from payments where reservation_id = ?', params: [Number(id)] },
       ]);
       if (!locked) return undefined;
       if (locked.r.status === 'PENDING') {
-        await sqlBatch(tx, endPendingStmts(locked, 'CANCELLED', opts.now).stmts);
+        await tx.batch(endPendingStmts(locked, 'CANCELLED', opts.now).stmts, { commit: true });
         return 'cancelled';
       }
       const payment = rowsOf<Record<string, unknown>>(payments as never)[0];

@@ -1,10 +1,11 @@
 // Paying a hold: the money part (wallet debit with its version check, ledger, payment row, event)
 // around the reservation lifecycle's confirm step. Round trips (reservation.roundtrips.test.ts):
-// BEGIN, lock + reads (one batch), writes (one batch), COMMIT, one read after the commit — five.
+// BEGIN with the lock and reads, the writes, COMMIT, one read after the commit — four. (The COMMIT
+// cannot ride with the writes: the wallet's version check and the seats' count are read from them.)
 // The reservation row lock serialises attempts on one reservation; a second attempt finds the
 // payment and returns it, so a reservation is never paid twice.
-import { rowsOf, sqlBatch, writeOf, type EntityManager } from '../../platform/db.ts';
-import { transaction } from '../../platform/transactions.ts';
+import { rowsOf, writeOf, type EntityManager } from '../../platform/db.ts';
+import { batchedTransaction } from '../../platform/transactions.ts';
 import { outboxStmt } from '../events/outbox.sql.ts';
 import { lockForChange } from '../reservation/reservation.end.ts';
 import { afterPayment, assertPayable, confirmStmts } from '../reservation/reservation.confirm.ts';
@@ -24,7 +25,7 @@ export interface PayRequest { userId: number; reservationId: number; submittedAt
 
 export async function payReservation(em: EntityManager, req: PayRequest, now: Date): Promise<PaymentView> {
   const { userId, reservationId } = req;
-  const paid = await transaction(em, async (tx) => {
+  const paid = await batchedTransaction(em, async (tx) => {
     const { locked, extra: [payments, wallet, schedule] } = await lockForChange(tx, reservationId, [
       { sql: 'select id, amount from payments where reservation_id = ?', params: [reservationId] },
       readWallet(userId),
@@ -45,7 +46,7 @@ export async function payReservation(em: EntityManager, req: PayRequest, now: Da
       seats: seats.map((s) => ({ seatNumber: s.seatNumber, price: s.price })).sort((a, b) => a.seatNumber - b.seatNumber),
       completedAt: now.toISOString(), submittedAt: req.submittedAt.toISOString(),
     };
-    const results = await sqlBatch(tx, [
+    const results = await tx.batch([
       ...debit.stmts,
       ...confirmStmts(locked),
       {

@@ -2,7 +2,7 @@
 // payment runs in its own batch), and what follows the commit: the schedule's sold-out mark and
 // whether the fan still holds anything for this concert.
 import { rowsOf, sqlBatch, writeOf, type EntityManager, type Stmt } from '../../platform/db.ts';
-import { transaction } from '../../platform/transactions.ts';
+import { batchedTransaction } from '../../platform/transactions.ts';
 import { outboxStmt } from '../events/outbox.sql.ts';
 import { HoldExpiredError, ReservationNotPendingError } from './reservation.errors.ts';
 import { assertTransition, paidInTime, type ReservationRow } from './reservation.lifecycle.ts';
@@ -46,8 +46,8 @@ export async function afterPayment(em: EntityManager, r: ReservationRow, now: Da
 
 /** SOLD_OUT and `schedule.sold_out`, in one transaction, if every seat is SOLD and nobody marked it yet. */
 async function markSoldOut(em: EntityManager, scheduleId: number, now: Date): Promise<boolean> {
-  return transaction(em, async (tx) => {
-    const [res, sched] = await sqlBatch(tx, [
+  return batchedTransaction(em, async (tx) => {
+    const [res, sched] = await tx.batch([
       {
         sql: `update schedules set status = 'SOLD_OUT', sold_out_at = ? where id = ? and status = 'AVAILABLE'
           and not exists (select 1 from seats where schedule_id = ? and status <> 'SOLD')`,
@@ -62,7 +62,7 @@ async function markSoldOut(em: EntityManager, scheduleId: number, now: Date): Pr
       scheduleId, concertId: Number(s.concert_id), bookingOpenAt: openAt.toISOString(), soldOutAt: now.toISOString(),
       secondsToSellOut: Math.round((now.getTime() - openAt.getTime()) / 1000),
     };
-    await sqlBatch(tx, [outboxStmt(EVENT_TYPES.soldOut, SCHEDULE_SOLD_OUT_VERSION, scheduleId, data, now)]);
+    await tx.batch([outboxStmt(EVENT_TYPES.soldOut, SCHEDULE_SOLD_OUT_VERSION, scheduleId, data, now)], { commit: true });
     return true;
   });
 }

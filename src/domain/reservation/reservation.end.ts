@@ -1,8 +1,8 @@
 // Ending a PENDING hold: released by its owner, expired at its time, or cancelled with its
-// schedule. Seats go back to AVAILABLE. Round trips: BEGIN, lock + read (one batch), writes (one
-// batch), COMMIT — four (reservation.roundtrips.test.ts).
-import { rowsOf, sqlBatch, type EntityManager, type Stmt } from '../../platform/db.ts';
-import { transaction } from '../../platform/transactions.ts';
+// schedule. Seats go back to AVAILABLE. Round trips: BEGIN with the lock and read, the writes with
+// COMMIT — two (reservation.roundtrips.test.ts).
+import { rowsOf, type EntityManager, type Stmt } from '../../platform/db.ts';
+import { batchedTransaction, type TxBatches } from '../../platform/transactions.ts';
 import { outboxStmt } from '../events/outbox.sql.ts';
 import { ReservationNotFoundError, ReservationNotPendingError } from './reservation.errors.ts';
 import { assertTransition, expiryMustWait, isHoldExpired, viewOf, type ReservationRow, type ReservationView } from './reservation.lifecycle.ts';
@@ -12,8 +12,8 @@ import { freeSeats, lockReservation, reservationRow, seatLink, setStatus, type S
 export interface LockedReservation { r: ReservationRow; seats: SeatLink[] }
 
 /** Locks a reservation and reads its live seats, in the caller's transaction (one round trip). */
-export async function lockForChange(tx: EntityManager, id: number, extra: Stmt[] = []): Promise<{ locked?: LockedReservation; extra: unknown[] }> {
-  const [rows, seats, ...rest] = await sqlBatch(tx, [...lockReservation(id), ...extra]);
+export async function lockForChange(tx: TxBatches, id: number, extra: Stmt[] = []): Promise<{ locked?: LockedReservation; extra: unknown[] }> {
+  const [rows, seats, ...rest] = await tx.batch([...lockReservation(id), ...extra]);
   const row = rowsOf<Record<string, unknown>>(rows)[0];
   return { locked: row ? { r: reservationRow(row), seats: rowsOf<Record<string, unknown>>(seats).map(seatLink) } : undefined, extra: rest };
 }
@@ -31,12 +31,12 @@ export function endPendingStmts({ r, seats }: LockedReservation, to: 'RELEASED' 
 
 /** The owner gives a hold back. Not found for anyone else; RESERVATION_NOT_PENDING once it ended. */
 export async function releaseHold(em: EntityManager, id: number, opts: { now: Date; userId: number }): Promise<ReservationView> {
-  return transaction(em, async (tx) => {
+  return batchedTransaction(em, async (tx) => {
     const { locked } = await lockForChange(tx, id);
     if (!locked || locked.r.userId !== opts.userId) throw new ReservationNotFoundError(id);
     if (locked.r.status !== 'PENDING') throw new ReservationNotPendingError(id, locked.r.status);
     const { stmts, view } = endPendingStmts(locked, 'RELEASED', opts.now);
-    await sqlBatch(tx, stmts);
+    await tx.batch(stmts, { commit: true });
     return view;
   });
 }
@@ -51,14 +51,14 @@ export type ExpiryOutcome =
  * must be honoured, so the expiry waits (`payment-pending`) and is tried again later.
  */
 export async function expireHold(em: EntityManager, id: number, opts: { now: Date; oldestPendingPayment?: Date }): Promise<ExpiryOutcome> {
-  return transaction(em, async (tx) => {
+  return batchedTransaction(em, async (tx) => {
     const { locked } = await lockForChange(tx, id);
     if (!locked) return { outcome: 'gone' };
     if (locked.r.status !== 'PENDING') return { outcome: 'ended' };
     if (!isHoldExpired(locked.r, opts.now)) return { outcome: 'not-due' };
     if (expiryMustWait(locked.r, opts.oldestPendingPayment)) return { outcome: 'payment-pending' };
     const { stmts, view } = endPendingStmts(locked, 'EXPIRED', opts.now);
-    await sqlBatch(tx, stmts);
+    await tx.batch(stmts, { commit: true });
     return { outcome: 'expired', view };
   });
 }

@@ -1,9 +1,9 @@
 // Holding seats: PENDING for `holdSeconds`. Round trips (test: reservation.roundtrips.test.ts):
-// a lock-free probe, BEGIN, the locks (seats FOR UPDATE by id, quota, schedule) in one batch, the
-// writes in one batch, COMMIT — five.
+// a lock-free probe; BEGIN with the locks (seats FOR UPDATE by id, quota, schedule); the writes
+// with COMMIT — three.
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { rowsOf, sqlBatch, writeOf, type EntityManager } from '../../platform/db.ts';
-import { transaction } from '../../platform/transactions.ts';
+import { batchedTransaction } from '../../platform/transactions.ts';
 import { isBookable } from '../catalog/catalog.rules.ts';
 import { ScheduleNotFoundError } from '../catalog/catalog.errors.ts';
 import type { ScheduleStatus } from '../catalog/catalog.entity.ts';
@@ -45,8 +45,8 @@ export async function holdSeats(em: EntityManager, req: HoldRequest, opts: HoldO
   if (!withinSeatLimit(0, seatNumbers.length, limit)) throw new SeatLimitExceededError(limit, 0, seatNumbers.length);
 
   try {
-    return await transaction(em, async (tx) => {
-      const [seatRows, , quotaRows, scheduleRows] = await sqlBatch(tx, holdLocks(userId, scheduleId, seatNumbers));
+    return await batchedTransaction(em, async (tx) => {
+      const [seatRows, , quotaRows, scheduleRows] = await tx.batch(holdLocks(userId, scheduleId, seatNumbers));
       // The locked re-check decides; the probe only turned losers away early.
       const seats = rowsOf<Record<string, unknown>>(seatRows).map((s) => ({
         seatId: Number(s.id), seatNumber: Number(s.seat_number), price: Number(s.price), status: String(s.status),
@@ -64,10 +64,12 @@ export async function holdSeats(em: EntityManager, req: HoldRequest, opts: HoldO
         expiresAt: new Date(opts.now.getTime() + opts.holdSeconds * 1000),
       };
       const event = reservationEvent({ reservationId: 0, ...row, status: 'PENDING', expiresAt: row.expiresAt.toISOString(), seats: links });
-      const results = await sqlBatch(tx, [
+      // Nothing left to check once these ran (the seats were AVAILABLE under their locks; a
+      // duplicate job id fails the insert, which stops the batch before its COMMIT).
+      const results = await tx.batch([
         ...insertHold({ ...row, jobId, now: opts.now }, links),
         outboxStmt(EVENT_TYPES.held, RESERVATION_EVENT_VERSION, { sql: '@rid' }, event, opts.now, { '$.data.reservationId': { sql: '@rid' } }),
-      ]);
+      ], { commit: true });
       return { ...event, reservationId: writeOf(results[0]).insertId };
     });
   } catch (err) {
