@@ -12,6 +12,7 @@ import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { userIdOf } from './auth.ts';
 import { statusFor } from './errors.ts';
+import { endOnShutdown } from './drain.ts';
 
 interface Connection {
   claims: QueueTokenClaims;
@@ -75,6 +76,7 @@ export class QueueStreamHub {
         connection: 'keep-alive',
         'x-accel-buffering': 'no', // no proxy buffering (nginx)
       });
+      endOnShutdown(res);
       // EventSource reconnects after `retry` ms when the connection drops.
       res.write('retry: 3000\n\n');
       const conn: Connection = { claims, token: token!, res, lastSentAt: 0, pollAfterMs: status.pollAfterMs, reading: false, closed: false };

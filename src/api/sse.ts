@@ -1,6 +1,7 @@
 // A minimal Server-Sent Events writer: named events with JSON data, comment heartbeats, and a
 // close that ends the response once.
 import type { Response } from 'express';
+import { endOnShutdown } from './drain.ts';
 
 export interface SseStream {
   send(event: string, data: unknown): void;
@@ -17,6 +18,7 @@ export function openSse(res: Response): SseStream {
     'x-accel-buffering': 'no', // nginx: pass events through at once
   });
   res.flushHeaders();
+  endOnShutdown(res);
   let closed = false;
   res.on('close', () => { closed = true; });
   return {

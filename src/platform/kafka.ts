@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { stopIdleRequestQueueLoop } from './kafka.request-queue.ts';
 
 export type { Kafka, Producer, Admin };
 
@@ -21,6 +22,7 @@ export function kafkaSecurity(config: KafkaSecurity): Pick<KafkaConfig, 'ssl' | 
 }
 
 export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'> & KafkaSecurity, logger: Logger): Kafka {
+  stopIdleRequestQueueLoop(logger);
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BROKERS,
