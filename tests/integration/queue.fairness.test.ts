@@ -230,7 +230,7 @@ describe('the opening, batch by batch', () => {
       get(target, prop) {
         const value = Reflect.get(target, prop, target) as unknown;
         if (prop === 'queueOpenBatch') {
-          return (...args: (string | number)[]) => (++calls === 4 ? Promise.reject(new Error('worker died')) : target.queueOpenBatch(...args));
+          return (...args: Parameters<typeof target.queueOpenBatch>) => (++calls === 4 ? Promise.reject(new Error('worker died')) : target.queueOpenBatch(...args));
         }
         return typeof value === 'function' ? value.bind(target) : value;
       },
