@@ -12,6 +12,9 @@
 # then lives under .services/kafka-cluster-<base>/ (a second cluster beside the default one).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+tag=kafka-cluster
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 libs="$root/.tools/kafka/libs"
 base="${KAFKA_CLUSTER_BASE_PORT:-9111}"
 # Another base port is another cluster: its own data dirs (a formatted dir names its voters' ports).
@@ -20,9 +23,6 @@ heap="${KAFKA_CLUSTER_HEAP:-256m}"
 # A fixed cluster id keeps the formatted data dirs reusable across restarts.
 cluster_id="Q2x1c3RlckVuY29yZTAx"
 
-log() { echo "[kafka-cluster] $*" >&2; }
-fail() { echo "[kafka-cluster] ERROR: $*" >&2; exit 1; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 brokers_list() { echo "127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"; }
 voters() { echo "1@127.0.0.1:$((base + 10000)),2@127.0.0.1:$((base + 10001)),3@127.0.0.1:$((base + 10002))"; }
 
@@ -93,28 +93,7 @@ up() {
 }
 
 down() {
-  for id in 1 2 3; do
-    local pidfile="$dir/$id/kafka.pid"
-    [ -f "$pidfile" ] || continue
-    local pid; pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      log "stopping broker $id ($pid)"
-      kill "$pid" 2>/dev/null || true
-    fi
-  done
-  for id in 1 2 3; do
-    local pidfile="$dir/$id/kafka.pid"
-    [ -f "$pidfile" ] || continue
-    local pid; pid=$(cat "$pidfile")
-    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$pidfile"
-  done
+  stop_pidfiles 30 "broker 1" "$dir/1/kafka.pid" "broker 2" "$dir/2/kafka.pid" "broker 3" "$dir/3/kafka.pid"
 }
 
-case "${1:-up}" in
-  up) up ;;
-  down) down ;;
-  purge) down; rm -rf "$dir" ;;
-  *) fail "usage: bash scripts/kafka-cluster.sh [up|down|purge]" ;;
-esac
+run_command "$@"

@@ -11,13 +11,14 @@
 # replica is promoted: the failover pause of the data on that master (docs/topologies.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+tag=redis-cluster
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 dir="$root/.services/redis-cluster"
 base="${REDIS_CLUSTER_BASE_PORT:-7001}"
 node_timeout="${REDIS_CLUSTER_NODE_TIMEOUT_MS:-3000}"
 ports=$(seq "$base" $((base + 5)))
 
-log() { echo "[redis-cluster] $*" >&2; }
-fail() { echo "[redis-cluster] ERROR: $*" >&2; exit 1; }
 cli() { redis-cli -h 127.0.0.1 -p "$1" "${@:2}"; }
 nodes_list() { local out=""; for p in $ports; do out="$out${out:+,}127.0.0.1:$p"; done; echo "$out"; }
 cluster_ok() { cli "$1" cluster info 2>/dev/null | tr -d '\r' | grep -qx 'cluster_state:ok'; }
@@ -62,23 +63,8 @@ up() {
 }
 
 down() {
-  for p in $ports; do
-    local pidfile="$dir/$p/redis.pid"
-    [ -f "$pidfile" ] || continue
-    local pid; pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      log "stopping node $p ($pid)"
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
-  done
+  local nodes=(); for p in $ports; do nodes+=("node $p" "$dir/$p/redis.pid"); done
+  stop_pidfiles 10 "${nodes[@]}"
 }
 
-case "${1:-up}" in
-  up) up ;;
-  down) down ;;
-  purge) down; rm -rf "$dir" ;;
-  *) fail "usage: bash scripts/redis-cluster.sh [up|down|purge]" ;;
-esac
+run_command "$@"

@@ -4,11 +4,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { SignJWT } from 'jose';
-import type { ApiDocs } from './openapi.ts';
+import type { ApiContext } from './context.ts';
 
-export function devRoutes(docs: ApiDocs, secret: string, rolesClaim: string): Router {
+export function devRoutes({ docs, config }: ApiContext): Router {
   const r = Router();
-  const key = new TextEncoder().encode(secret);
+  const rolesClaim = config.JWT_ROLES_CLAIM;
+  const key = new TextEncoder().encode(config.JWT_SECRET);
   docs.route(r, {
     method: 'post', path: '/dev/tokens', summary: 'Development only: a bearer token for any user (absent in production)', tags: ['development'], security: 'public',
     body: z.object({ userId: z.number().int().positive().max(999_999_999_999_999), admin: z.boolean().optional() }).strict(),

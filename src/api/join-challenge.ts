@@ -6,9 +6,10 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { JoinChallenges } from '../domain/challenge/challenge.service.ts';
 import { userIdOf } from './auth.ts';
-import { idParam, type ApiDocs } from './openapi.ts';
+import { idParam } from './openapi.ts';
+import type { ApiContext } from './context.ts';
 
-export function joinChallengeRoutes(docs: ApiDocs, auth: RequestHandler, challenges: JoinChallenges): Router {
+export function joinChallengeRoutes({ docs, auth }: ApiContext, challenges: JoinChallenges): Router {
   const r = Router();
   docs.route(r, {
     method: 'get', path: '/queue/challenge', summary: 'A proof-of-work challenge to join a concert\'s line, when that concert requires one', tags: ['queue'], security: 'user', rateLimit: 'join',

@@ -3,13 +3,12 @@
 // append-only audit log in its own transaction, and every catalog change invalidates the caches.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { getConcert } from '../domain/catalog/catalog.service.ts';
+import { getConcert, getSchedule } from '../domain/catalog/catalog.service.ts';
 import { MAX_SEATS_PER_SCHEDULE } from '../domain/catalog/catalog.seatmap.ts';
 import { addSchedule, editConcert, organizeConcert, type Actor } from '../domain/organizer/organizer.service.ts';
 import { AUDIT_ACTIONS, listAdminActions } from '../domain/organizer/organizer.audit.ts';
 import type { Funnels } from '../domain/organizer/organizer.funnel.ts';
 import { switchChallenge, switchSale, type ChallengeSwitch, type SaleSwitch } from '../domain/organizer/organizer.sales.ts';
-import { getSchedule } from '../domain/catalog/catalog.service.ts';
 import { findReservationView } from '../domain/reservation/index.ts';
 import { requireAdmin, userIdOf } from './auth.ts';
 import { idParam } from './openapi.ts';
@@ -59,6 +58,12 @@ export interface OrganizerParts {
   /** The per-concert switch of the join challenge. */
   challenges: ChallengeSwitch;
 }
+
+/** The sale's two switches: one route each, the same shape. */
+const SALE_SWITCHES = [
+  { action: 'pause', paused: true, summary: 'Pause a sale: admission stops, fans keep their places and are told PAUSED' },
+  { action: 'resume', paused: false, summary: 'Resume a paused sale: admission restarts in line order' },
+] as const;
 
 const actor = (req: Request): Actor => ({ actorId: userIdOf(req), now: new Date() });
 
@@ -127,12 +132,9 @@ export function organizerRoutes(ctx: ApiContext, d: OrganizerParts): Router {
     res.json(await d.funnels.of(params.id));
   });
 
-  for (const paused of [true, false]) {
+  for (const { action, paused, summary } of SALE_SWITCHES) {
     docs.route(r, {
-      method: 'post', path: `/admin/concerts/:id/${paused ? 'pause' : 'resume'}`, tags, security: 'admin',
-      summary: paused
-        ? 'Pause a sale: admission stops, fans keep their places and are told PAUSED'
-        : 'Resume a paused sale: admission restarts in line order',
+      method: 'post', path: `/admin/concerts/:id/${action}`, tags, security: 'admin', summary,
       params: z.object({ id: idParam }),
       responses: { 200: { description: 'the sale\'s switch now', schema: z.object({ concertId: z.number().int(), paused: z.boolean() }) } },
     }, guard, async (req, res, { params }) => {

@@ -4,10 +4,9 @@
 // parser and the per-request ORM context (it needs neither; only the join parses its small body).
 import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import type { QueueStatus, WaitingRoom } from '../domain/queue/queue.service.ts';
-import type { JobQueues } from '../jobs/jobs.queues.ts';
+import type { QueueStatus } from '../domain/queue/queue.service.ts';
 import { userIdOf } from './auth.ts';
-import type { ApiDocs } from './openapi.ts';
+import type { ApiContext } from './context.ts';
 import { bearerFromQuery, type QueueStreamHub } from './queue.stream.ts';
 
 const statusSchema = z.object({
@@ -32,18 +31,17 @@ function sendStatus(res: Response, code: number, status: QueueStatus): void {
   res.status(code).json(status);
 }
 
-export function queueRoutes(
-  docs: ApiDocs,
-  auth: RequestHandler,
-  room: WaitingRoom,
-  queues: JobQueues,
+export interface QueueParts {
   /** The concert's announced opening (ms, 0 = none); throws CONCERT_NOT_FOUND for an unknown concert. */
-  saleOpensAt: (id: number) => Promise<number>,
-  stream: QueueStreamHub,
-  bodyLimit: string,
+  saleOpensAt: (id: number) => Promise<number>;
+  stream: QueueStreamHub;
   /** Runs on a join after its body is parsed and the user known (the bot challenge, src/api/join-challenge.ts). */
-  joinGuard: RequestHandler,
-): Router {
+  joinGuard: RequestHandler;
+}
+
+export function queueRoutes(ctx: ApiContext, { saleOpensAt, stream, joinGuard }: QueueParts): Router {
+  const { docs, auth, waitingRoom: room, queues } = ctx;
+  const bodyLimit = ctx.config.BODY_LIMIT;
   const r = Router();
 
   docs.route(r, {

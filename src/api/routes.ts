@@ -95,17 +95,17 @@ export function buildApi(runtime: Runtime): Api {
       reservationRoutes(ctx),
       paymentRoutes(ctx),
       fairnessRoutes(ctx),
-      joinChallengeRoutes(docs, auth, challenges),
+      joinChallengeRoutes(ctx, challenges),
       walletRoutes(ctx),
       accountRoutes(ctx),
       historyRoutes(ctx),
       organizerRoutes(ctx, { funnels, sales: waitingRoom, challenges }),
       // Development sign-in exists only outside production (there it is a 404).
-      ...(devSignIn ? [devRoutes(docs, config.JWT_SECRET, config.JWT_ROLES_CLAIM)] : []),
+      ...(devSignIn ? [devRoutes(ctx)] : []),
     ],
     rootRouters: [
       // The waiting room's hot routes, ahead of the JSON parser and the per-request ORM context.
-      Router().use('/api', queueRoutes(docs, auth, waitingRoom, queues, saleOpensAt, queueStream, config.BODY_LIMIT, joinChallengeCheck(challenges))),
+      Router().use('/api', queueRoutes(ctx, { saleOpensAt, stream: queueStream, joinGuard: joinChallengeCheck(challenges) })),
       docs.router(), // /openapi.json and /docs
       adminGate(auth, config.ADMIN_BODY_LIMIT),
       organizerPageRoutes(),

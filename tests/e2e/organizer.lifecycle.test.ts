@@ -10,6 +10,7 @@ import { finished } from '../support/flow.ts';
 import { adminToken, fundDirect, holdDirect, payDirect } from '../support/admin.ts';
 import { startWorkers, type RunningWorkers } from '../../src/workers/workers.ts';
 import { runAudit } from '../../src/domain/audit/audit.service.ts';
+import type { AuditView } from '../../src/domain/organizer/organizer.audit.ts';
 
 let t: TestApi;
 let workers: RunningWorkers;
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 const post = (path: string, token = admin, headers: Record<string, string> = {}) => api(t.url, path, { method: 'POST', token, headers });
 const auditOf = async (targetType: string, targetId: number) =>
-  (await api(t.url, `/api/admin/audit?targetType=${targetType}&targetId=${targetId}`, { token: admin })).json.items as { action: string; actorId: number; before: any; after: any }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  (await api(t.url, `/api/admin/audit?targetType=${targetType}&targetId=${targetId}`, { token: admin })).json.items as AuditView[];
 const balance = async (userId: number) => (await api(t.url, '/api/wallet', { token: await t.token(userId) })).json.balance as number;
 
 describe('pause and resume', () => {
@@ -91,7 +92,7 @@ describe('refund', () => {
     expect(again.result).toMatchObject({ alreadyRefunded: true, refundedAmount: 8000 });
     expect(await balance(fan)).toBe(10_000);
     const log = await auditOf('reservation', r.reservationId);
-    expect(log.map((e) => [e.action, e.after.alreadyRefunded])).toEqual([['reservation.refund', true], ['reservation.refund', false]]);
+    expect(log.map((e) => [e.action, (e.after as { alreadyRefunded: boolean }).alreadyRefunded])).toEqual([['reservation.refund', true], ['reservation.refund', false]]);
     expect(log[1]!.before).toMatchObject({ status: 'CONFIRMED', totalAmount: 8000 });
     expect((await runAudit(t.rt.orm.em.fork())).violations).toEqual({});
   });

@@ -58,6 +58,17 @@ describe('catalog reads', () => {
     expect(res.json.error.details.field).toBe('from');
     expect((await api(a.url, '/api/schedules/1/seats?status=free')).json.error.details.field).toBe('status');
   });
+
+  it('/api/concerts/ranking reaches the ranking route, not /concerts/:id with id "ranking" (router order in src/api/routes.ts)', async () => {
+    const ranking = await api(a.url, '/api/concerts/ranking');
+    expect(ranking.status).toBe(200);
+    expect(Array.isArray(ranking.json)).toBe(true);
+    // Its own query is validated by the ranking route: the field at fault is `type`, not the id.
+    const bad = await api(a.url, '/api/concerts/ranking?type=loudest');
+    expect(bad.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'type' } });
+    // What /concerts/:id makes of a word that is not an id, had it come first.
+    expect((await api(a.url, '/api/concerts/rankings')).json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'id' } });
+  });
 });
 
 describe('cache', () => {

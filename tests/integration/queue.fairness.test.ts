@@ -10,6 +10,7 @@ import { api } from '../support/http.ts';
 import { makeConcert } from '../support/fixtures.ts';
 import { adminToken } from '../support/admin.ts';
 import { userIdSource } from '../support/env.ts';
+import { until } from '../support/wait.ts';
 import { startWorkers, type RunningWorkers } from '../../src/workers/workers.ts';
 import { WaitingRoom } from '../../src/domain/queue/queue.service.ts';
 import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
@@ -60,16 +61,6 @@ function recomputeOrder(seedHex: string, sortedIds: string[]): string[] {
   return a;
 }
 const sha256Hex = (hex: string) => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
-
-const until = async <T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 async function inParallel<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -141,10 +132,10 @@ describe('a sale that opens at a set time', () => {
     }
 
     // The record is revealed once every place is assigned; read it in pages.
-    const revealed = await until(async () => {
+    const revealed = await until('the revealed fairness record', async () => {
       const r = (await api(t.url, `/api/concerts/${concert.id}/queue/fairness?limit=64`)).json;
       return r.state === 'REVEALED' ? r : undefined;
-    });
+    }, 30_000, 50);
     expect(sha256Hex(revealed.seed)).toBe(committed.commitment);
     expect(revealed.commitment).toBe(committed.commitment);
     expect(revealed.entrantCount).toBe(200);
@@ -161,7 +152,7 @@ describe('a sale that opens at a set time', () => {
     // Every early fan is where the recomputed order puts it: places 1..MAX_ACTIVE were admitted
     // at the opening, the rest wait at place - MAX_ACTIVE.
     const order = recomputeOrder(revealed.seed, sortedIds);
-    await until(async () => ((await t.rt.redis.zcard(k.active)) === MAX_ACTIVE ? true : undefined));
+    await until('the first places admitted', async () => (await t.rt.redis.zcard(k.active)) === MAX_ACTIVE, 30_000, 50);
     const statuses = await inParallel(fans, 20, statusOf);
     fans.forEach((f, i) => {
       const place = order.indexOf(f.first.entrantId) + 1;
@@ -230,7 +221,7 @@ describe('the opening, batch by batch', () => {
       get(target, prop) {
         const value = Reflect.get(target, prop, target) as unknown;
         if (prop === 'queueOpenBatch') {
-          return (...args: (string | number)[]) => (++calls === 4 ? Promise.reject(new Error('worker died')) : target.queueOpenBatch(...args));
+          return (...args: Parameters<typeof target.queueOpenBatch>) => (++calls === 4 ? Promise.reject(new Error('worker died')) : target.queueOpenBatch(...args));
         }
         return typeof value === 'function' ? value.bind(target) : value;
       },

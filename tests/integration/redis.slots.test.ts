@@ -1,23 +1,18 @@
 // On a Redis Cluster a Lua script, a MULTI or a multi-key command must keep all its keys in one
 // hash slot (else CROSSSLOT). This file proves the key layout keeps that promise on the default
-// single Redis, where nothing would complain:
-//   1. every command the domain sends while it works (the real client, the real Redis) is
-//      recorded with the keys ioredis itself would route by, and each script, multi-key command
-//      and MULTI…EXEC block must name one slot;
-//   2. every key builder (waiting room, cache, rankings, BullMQ) gives keys that share a slot,
-//      whatever keys are added to it later.
+// single Redis, where nothing would complain: every command the domain sends while it works (the
+// real client, the real Redis) is recorded with the keys ioredis itself would route by, and each
+// script, multi-key command and MULTI…EXEC block must name one slot. The key builders' own
+// promise (one slot per unit, whatever keys are added later) is the pure tests/unit/redis.key-slots.test.ts.
 // The same suites also run against a real Redis Cluster in CI (.ci/run), where a miss is an error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import calculateSlot from 'cluster-key-slot';
 import type { Runtime } from '../../src/platform/runtime.ts';
 import { WaitingRoom } from '../../src/domain/queue/queue.service.ts';
-import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
 import { Rankings } from '../../src/domain/ranking/ranking.service.ts';
-import { PERIODS, RANKING_TYPES, rankingKey } from '../../src/domain/ranking/ranking.keys.ts';
-import { ResponseCache, cacheValueKey } from '../../src/platform/cache.ts';
+import { ResponseCache } from '../../src/platform/cache.ts';
 import { Locks } from '../../src/platform/lock.ts';
-import { JobQueues, bullPrefix } from '../../src/jobs/jobs.queues.ts';
-import { QUEUES } from '../../src/jobs/jobs.catalog.ts';
+import { JobQueues } from '../../src/jobs/jobs.queues.ts';
 import { catalogKeys, catalogTags } from '../../src/domain/catalog/catalog.cache.ts';
 import { testRuntime, uniqueId } from '../support/env.ts';
 
@@ -110,34 +105,5 @@ describe('every key a command, script or MULTI sends together lives in one slot'
     expect(transactions.length).toBeGreaterThan(0);
     expect(crossSlot(sent.filter((c) => c.keys.length > 1))).toEqual([]);
     expect(crossSlot(transactions)).toEqual([]);
-  });
-});
-
-describe('the key builders give one slot per unit of atomicity', () => {
-  const prefix = 'encore';
-
-  it("one concert's waiting-room keys share a slot, and concerts spread over slots", () => {
-    const perConcert = [1, 2, 3, 42, 1000].map((id) => slots(Object.values(queueKeys(prefix, id))));
-    for (const s of perConcert) expect(s.size).toBe(1);
-    expect(new Set(perConcert.map((s) => [...s][0])).size).toBeGreaterThan(1);
-  });
-
-  it("a cached value, its version and its loader lock share a slot", () => {
-    for (const key of [catalogKeys.concertList(), catalogKeys.concertDetail(7), catalogKeys.schedules(7, 'a', 'b'), catalogKeys.seats(9)]) {
-      const v = cacheValueKey(prefix, key);
-      expect(slots([v, `${v}:v`, `${v}:loading`]).size).toBe(1);
-    }
-  });
-
-  it('every ranking key of every type and period shares the slot of the seen-markers', () => {
-    const keys = RANKING_TYPES.flatMap((type) => PERIODS.map((period) => rankingKey(prefix, type, period, new Date())));
-    expect(slots([...keys, `${prefix}:{ranking}:seen:some-event`]).size).toBe(1);
-  });
-
-  it("every BullMQ key of a queue shares its prefix's hash tag", () => {
-    for (const queue of QUEUES) {
-      const keys = ['wait', 'active', 'meta', 'events', 'delayed', 'id', 'some-job-id', 'some-job-id:lock'].map((k) => `${bullPrefix(prefix)}:${queue}:${k}`);
-      expect(slots(keys).size).toBe(1);
-    }
   });
 });

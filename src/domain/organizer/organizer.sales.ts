@@ -4,7 +4,7 @@
 // that failed (Redis down) leaves no audit entry claiming it happened; the one window left, a
 // commit failing after the switch, is logged by the caller's error as a failed request.
 import type { EntityManager } from '../../platform/db.ts';
-import { retryTransient } from '../../platform/transactions.ts';
+import { transaction } from '../../platform/transactions.ts';
 import { getConcert } from '../catalog/catalog.service.ts';
 import { recordAdminAction } from './organizer.audit.ts';
 import type { Actor } from './organizer.service.ts';
@@ -16,11 +16,11 @@ export interface SaleSwitch {
 
 export async function switchSale(em: () => EntityManager, room: SaleSwitch, who: Actor, concertId: number, paused: boolean): Promise<{ concertId: number; paused: boolean }> {
   await getConcert(em(), concertId);
-  await retryTransient(() => em().transactional(async (tx) => {
+  await transaction(em(), async (tx) => {
     recordAdminAction(tx, { actorId: who.actorId, action: paused ? 'concert.pause' : 'concert.resume', target: { type: 'concert', id: concertId }, after: { paused }, at: who.now });
     await tx.flush();
     await (paused ? room.pause(concertId) : room.resume(concertId));
-  }));
+  });
   return { concertId, paused };
 }
 
@@ -34,10 +34,10 @@ export interface ChallengeSwitch {
  */
 export async function switchChallenge(em: () => EntityManager, challenges: ChallengeSwitch, who: Actor, concertId: number, enabled: boolean): Promise<{ concertId: number; enabled: boolean }> {
   await getConcert(em(), concertId);
-  await retryTransient(() => em().transactional(async (tx) => {
+  await transaction(em(), async (tx) => {
     recordAdminAction(tx, { actorId: who.actorId, action: 'concert.challenge', target: { type: 'concert', id: concertId }, after: { challenge: enabled }, at: who.now });
     await tx.flush();
     await challenges.require([concertId], enabled);
-  }));
+  });
   return { concertId, enabled };
 }

@@ -3,8 +3,9 @@
 -- (several API processes flush the same fans).
 -- numberOfKeys: 1
 -- KEYS[1] seen  HASH userId -> last sign of life (ms)
--- ARGV[1] now (ms), ARGV[2..] userIds
--- Returns how many were recorded
+-- ARGV[1]    now (ms)
+-- ARGV[2..]  userIds
+-- Returns how many were recorded (a count, no codes)
 local now, n = tonumber(ARGV[1]), 0
 for i = 2, #ARGV do
   local last = redis.call('HGET', KEYS[1], ARGV[i])

@@ -21,8 +21,9 @@
 --         new place goes into the pre-queue
 -- Returns {state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free, opensAt}
 --   free = admission slots open at the last tick (ceiling - active), -1 before the first tick
---   state 1 = WAITING (position 1-based, 0 = in the pre-queue, not placed yet), 2 = ACTIVE,
---   4 = SOLD_OUT; created 1 for a new place; opensAt (ms) for a pre-queue place, else 0
+--   state (PLACE_STATE in queue.scripts.ts): 1 = WAITING (position 1-based, 0 = in the pre-queue,
+--   not placed yet), 2 = ACTIVE, 4 = SOLD_OUT; created 1 for a new place; opensAt (ms) for a
+--   pre-queue place, else 0
 local user, now = ARGV[1], tonumber(ARGV[2])
 local m = redis.call('HMGET', KEYS[7], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate', 'ceiling', 'opening', 'opensAt')
 local epoch = m[1]

@@ -12,7 +12,8 @@
 -- ARGV[1] now (ms), ARGV[2] start (places already assigned), ARGV[3] k (this batch's size)
 -- ARGV[4 .. 3+k]      userIds of places start+1 .. start+k
 -- ARGV[4+k .. 3+2k]   entrant ids at sorted indexes start+1 .. start+k
--- Returns {applied (1, or 0 when this batch was not due), cursor after, done (1/0)}
+-- Returns {applied, cursor after, done (1/0)}: applied 1 (APPLIED), or 0 (NOT_DUE) when this batch
+-- was not due and nothing was written; OPEN_BATCH in queue.scripts.ts
 local m = redis.call('HMGET', KEYS[3], 'opening', 'openCursor', 'entrants')
 local start, k, n = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(m[3] or '0')
 local cursor = tonumber(m[2] or '0')

@@ -7,7 +7,7 @@
 -- KEYS[2] pre       SET userIds in the pre-queue
 -- KEYS[3] entrants  SET the frozen pre-queue
 -- ARGV[1] now (ms)
--- Returns {opening, cursor, entrants}: cursor = places already assigned
+-- Returns {opening ('started' | 'done'), cursor, entrants}: cursor = places already assigned
 local m = redis.call('HMGET', KEYS[1], 'opening', 'openCursor', 'entrants')
 if m[1] then return {m[1], tonumber(m[2] or '0'), tonumber(m[3] or '0')} end
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[3]) end

@@ -12,8 +12,8 @@
 -- ARGV[1] userId, ARGV[2] the token's seq, ARGV[3] the token's epoch, ARGV[4] now (ms)
 -- Returns {state, position, activeUntil, waitingCount, paused, allHeld, rate, free, opensAt}
 --   free = admission slots open at the last tick (ceiling - active), -1 before the first tick
---   state -1 = the line's data is gone (QUEUE_RESET), 1 = WAITING (position 0: in the pre-queue,
---   opensAt then set), 2 = ACTIVE, 3 = EXPIRED, 4 = SOLD_OUT
+--   state (PLACE_STATE in queue.scripts.ts): -1 = RESET (the line's data is gone: QUEUE_RESET),
+--   1 = WAITING (position 0: in the pre-queue, opensAt then set), 2 = ACTIVE, 3 = EXPIRED, 4 = SOLD_OUT
 local user, seq, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
 local m = redis.call('HMGET', KEYS[4], 'epoch', 'soldOut', 'paused', 'allHeld', 'rate', 'ceiling', 'opening', 'opensAt')
 if m[1] ~= ARGV[3] then return {-1, 0, 0, 0, '0', '0', '0', -1, 0} end

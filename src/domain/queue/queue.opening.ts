@@ -4,6 +4,7 @@
 // one left half done computes the same order and continues at the recorded cursor.
 import type { RedisClient } from '../../platform/redis.ts';
 import type { QueueKeys } from './queue.keys.ts';
+import { OPEN_BATCH } from './queue.scripts.ts';
 import { openingOrder, type EntrantIds } from './queue.fairness.ts';
 
 /** Places per opening script call: 10,000 fans is one ~1 MB call that keeps Redis busy for tens of ms. */
@@ -25,7 +26,7 @@ export async function runOpening(
   redis: RedisClient, k: QueueKeys, concertId: number, seed: string, ids: EntrantIds, now: number, batchSize = OPENING_BATCH,
 ): Promise<OpeningReport> {
   const [state, cursor0, total] = await redis.queueOpenStart(k.meta, k.pre, k.entrants, now);
-  const entrants = Number(total);
+  const entrants = total;
   const report: OpeningReport = { done: state === 'done', entrants, placed: 0, computeMs: 0, batchMs: [] };
   if (report.done) return report;
 
@@ -38,18 +39,18 @@ export async function runOpening(
   const order = openingOrder(concertId, users, ids, seed);
   report.computeMs = performance.now() - t0;
 
-  let cursor = Number(cursor0);
+  let cursor = cursor0;
   while (cursor < entrants) {
     const k2 = Math.min(batchSize, entrants - cursor);
     const b0 = performance.now();
-    const [applied, next, done] = (await redis.queueOpenBatch(
+    const [applied, next, done] = await redis.queueOpenBatch(
       k.waiting, k.seen, k.meta, k.entrantIds, k.entrants,
       now, cursor, k2, ...order.users.slice(cursor, cursor + k2), ...order.sortedIds.slice(cursor, cursor + k2),
-    )).map(Number);
+    );
     report.batchMs.push(performance.now() - b0);
-    if (applied === 1) report.placed += k2;
+    if (applied === OPEN_BATCH.APPLIED) report.placed += k2;
     else if (next === cursor) throw new Error(`opening of concert ${concertId}: batch at ${cursor} refused`);
-    cursor = next!;
+    cursor = next;
     report.done = done === 1;
   }
   report.done = true;

@@ -5,7 +5,7 @@ import type { RedisClient } from '../../platform/redis.ts';
 import { Locks } from '../../platform/lock.ts';
 import type { Config } from '../../platform/config.ts';
 import { queueKeys } from './queue.keys.ts';
-import { loadQueueScripts } from './queue.scripts.ts';
+import { loadQueueScripts, PLACE_STATE, QUEUE_LEAVE, type PlaceStateCode, type QueueJoinReply } from './queue.scripts.ts';
 import {
   admissionCeiling, beforeOpeningPollAfterMs, estimateWaitSeconds, planningRate, pollAfterMsFor, QueueTokenSigner, spreadPollAfterMs, waitingPollAfterMs, type QueueTokenClaims,
 } from './queue.rules.ts';
@@ -138,11 +138,11 @@ export class WaitingRoom {
       k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.pre, k.entrants, String(userId), this.clock(), newEpoch(), opensAt,
     );
     const [state, epoch, seq, position, activeUntil, created, waitingCount, paused, allHeld, rate, free, preOpensAt] = r;
-    if (Number(state) === 4) throw new ConcertSoldOutError(concertId);
+    if (state === PLACE_STATE.SOLD_OUT) throw new ConcertSoldOutError(concertId);
     const claims = { concertId, userId, seq: Number(seq), epoch: String(epoch) };
     const token = this.signer.sign(claims);
-    const status = this.toStatus(claims, token, [Number(state), Number(position), Number(activeUntil), Number(waitingCount), paused, allHeld, rate, Number(free), Number(preOpensAt)]);
-    return { status, created: Number(created) === 1 };
+    const status = this.toStatus(claims, token, [state, Number(position), Number(activeUntil), Number(waitingCount), paused, allHeld, rate, Number(free), Number(preOpensAt)]);
+    return { status, created: created === 1 };
   }
 
   /** Checks a token's signature and owner; its claims. */
@@ -164,8 +164,9 @@ export class WaitingRoom {
   async read(claims: QueueTokenClaims, token: string): Promise<QueueStatus> {
     const k = queueKeys(this.s.prefix, claims.concertId);
     const r = await this.redis.queueStatus(k.waiting, k.active, k.activeSeq, k.meta, k.pre, k.entrants, String(claims.userId), claims.seq, claims.epoch, this.clock());
-    if (Number(r[0]) === -1) throw new QueueResetError(claims.concertId);
-    const status = this.toStatus(claims, token, [Number(r[0]), Number(r[1]), Number(r[2]), Number(r[3]), r[4]!, r[5]!, r[6]!, Number(r[7]), Number(r[8])]);
+    const [state, position, activeUntil, waitingCount, paused, allHeld, rate, free, opensAt] = r;
+    if (state === PLACE_STATE.RESET) throw new QueueResetError(claims.concertId);
+    const status = this.toStatus(claims, token, [state, position, Number(activeUntil), waitingCount, paused, allHeld, rate, free, Number(opensAt)]);
     if (status.state === 'WAITING' || status.state === 'ACTIVE') this.heartbeats.note(claims.concertId, claims.userId);
     return status;
   }
@@ -184,13 +185,13 @@ export class WaitingRoom {
     await this.read(claims, token!); // QUEUE_RESET when the line's data is gone
     const k = queueKeys(this.s.prefix, claims.concertId);
     const ended = await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.pre, String(userId), String(claims.seq));
-    if (ended === 0) throw new QueueTokenNotFoundError();
+    if (ended === QUEUE_LEAVE.NO_PLACE) throw new QueueTokenNotFoundError();
   }
 
   /** Ends whatever place the user has in a concert's room (after a completed payment). */
   async endFor(userId: number, concertId: number): Promise<boolean> {
     const k = queueKeys(this.s.prefix, concertId);
-    return (await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.pre, String(userId), '')) === 1;
+    return (await this.redis.queueLeave(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.pre, String(userId), '')) === QUEUE_LEAVE.ENDED;
   }
 
   /** Stops admission for a concert; fans keep their places and are told PAUSED. */
@@ -216,15 +217,15 @@ export class WaitingRoom {
     const r = await this.redis.queuePromote(
       k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.events, k.pre, k.entrants,
       now, ceiling, this.s.activeTtlSeconds * 1000, now - this.s.idleTimeoutSeconds * 1000, now - this.s.activeIdleSeconds * 1000,
-      this.s.admitRate, known ? Number(isSoldOut(known)) : -1, known ? Number(isAllHeld(known)) : -1, concertId, this.s.sweepLimit,
+      this.s.admitRate, known ? flag(isSoldOut(known)) : -1, known ? flag(isAllHeld(known)) : -1, concertId, this.s.sweepLimit,
       inventory === 'unreachable' || hold ? 1 : 0,
     );
-    const n = r.map(Number);
+    const [admitted, expiredActives, idleActives, droppedIdle, waiting, active, headSeq, tailSeq, paused, soldOut, allHeld, rate, lineCeiling, preQueue] = r;
     return {
-      admitted: n[0]!, expiredActives: n[1]!, idleActives: n[2]!, droppedIdle: n[3]!, waiting: n[4]!, active: n[5]!, preQueue: n[13]!,
+      admitted, expiredActives, idleActives, droppedIdle, waiting, active, preQueue,
       line: {
-        concertId, headSeq: n[6]!, tailSeq: n[7]!, waiting: n[4]!, active: n[5]!, rate: n[11]!,
-        paused: n[8] === 1, soldOut: n[9] === 1, allHeld: n[10] === 1, ceiling: n[12]!, at: now,
+        concertId, headSeq, tailSeq, waiting, active, rate: Number(rate),
+        paused: paused === 1, soldOut: soldOut === 1, allHeld: allHeld === 1, ceiling: lineCeiling, at: now,
       },
     };
   }
@@ -317,16 +318,16 @@ export class WaitingRoom {
     const now = this.clock();
     for (const u of userIds) p.queueJoin(k.waiting, k.seen, k.active, k.activeSeen, k.activeSeq, k.seq, k.meta, k.pre, k.entrants, String(u), now, newEpoch(), opensAt);
     const replies = (await p.exec()) ?? [];
-    return replies.filter(([err, r]) => !err && Number((r as unknown[])[5]) === 1).length;
+    return replies.filter(([err, r]) => !err && (r as QueueJoinReply)[5] === 1).length;
   }
 
   /** Pacing and ETA from the planning rate (measured, or turnover per TTL). */
-  private toStatus(claims: QueueTokenClaims, token: string, r: [number, number, number, number, unknown, unknown, unknown, number, number]): QueueStatus {
+  private toStatus(claims: QueueTokenClaims, token: string, r: [PlaceStateCode, number, number, number, string, string, string, number, number]): QueueStatus {
     const { concertId } = claims;
     const [state, position, activeUntil, waitingCount, paused, allHeld, rate, free, opensAt] = r;
     const entrant = claims.seq === 0 ? { entrantId: this.entrantIds.of(concertId, claims.userId) } : {};
     switch (state) {
-      case 1: {
+      case PLACE_STATE.WAITING: {
         if (position === 0) {
           const untilOpening = Math.max(0, opensAt - this.clock());
           return {
@@ -345,8 +346,8 @@ export class WaitingRoom {
           ...entrant,
         };
       }
-      case 2: return { state: 'ACTIVE', concertId, token, activeUntil: new Date(activeUntil).toISOString(), pollAfterMs: pollAfterMsFor('ACTIVE') };
-      case 4: return { state: 'SOLD_OUT', concertId, token, pollAfterMs: pollAfterMsFor('SOLD_OUT') };
+      case PLACE_STATE.ACTIVE: return { state: 'ACTIVE', concertId, token, activeUntil: new Date(activeUntil).toISOString(), pollAfterMs: pollAfterMsFor('ACTIVE') };
+      case PLACE_STATE.SOLD_OUT: return { state: 'SOLD_OUT', concertId, token, pollAfterMs: pollAfterMsFor('SOLD_OUT') };
       default: return { state: 'EXPIRED', concertId, token, pollAfterMs: pollAfterMsFor('EXPIRED') };
     }
   }
@@ -355,6 +356,10 @@ export class WaitingRoom {
 /** Slots the last tick left open; before any tick, the whole active set. */
 export function openSlots(free: number, maxActive: number): number {
   return free < 0 ? maxActive : free;
+}
+
+function flag(b: boolean): 0 | 1 {
+  return b ? 1 : 0;
 }
 
 /** The line's incarnation id: 8 base-36 characters, new whenever the line's data is (re)created. */
