@@ -39,6 +39,9 @@ export function createRedis(target: string | RedisTarget, kind: 'command' | 'blo
   return new Redis(typeof target === 'string' ? target : target.REDIS_URL, { ...base, connectTimeout: 3000, ...extra });
 }
 
+/** How long a command on a Cluster's commands client may wait for its node's answer. */
+export const CLUSTER_COMMAND_TIMEOUT_MS = 5000;
+
 function createCluster(nodes: string[], kind: 'command' | 'blocking', extra: RedisOptions): Cluster {
   const command = kind === 'command';
   const options: ClusterOptions = {
@@ -59,11 +62,23 @@ function createCluster(nodes: string[], kind: 'command' | 'blocking', extra: Red
     retryDelayOnClusterDown: 300,
     retryDelayOnTryAgain: 100,
     slotsRefreshTimeout: 2000,
+    // A master that stops answering without closing its sockets (frozen, a host crash, a network
+    // partition: no RST) causes no error, so nothing made ioredis look at the slot map again:
+    // every command for its slots, the commands client's and BullMQ's alike, waited for the node
+    // to come back, long after its replica had been promoted (SIGSTOP of the {jobs} master for
+    // 12 s on the local cluster: every SET, Queue.add and getJob started in those 12 s answered
+    // only at SIGCONT). A periodic refresh finds the promoted replica within this interval.
+    slotsRefreshInterval: 2000,
     clusterRetryStrategy: (times) => Math.min(200 * times, 2000),
     redisOptions: {
       connectTimeout: 3000,
       // BullMQ reads the Cluster's redisOptions and refuses a blocking connection without null.
       maxRetriesPerRequest: command ? 1 : null,
+      // The commands already sent to such a master would still wait for it: bound them, so a
+      // request fails (503, or the job retries) instead of hanging until the client gives up.
+      // Generous: a script here takes milliseconds, but a CI machine beside a CPU hog has stalled
+      // replies for seconds. Not on blocking clients, whose commands wait by design.
+      ...(command ? { commandTimeout: CLUSTER_COMMAND_TIMEOUT_MS } : {}),
       ...extra,
     },
   };
