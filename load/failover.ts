@@ -25,14 +25,33 @@ import { machine, printSummary, writeReport } from './lib/report.ts';
 import type { ScenarioContext } from './lib/context.ts';
 import { rush } from './scenarios/rush.ts';
 import { sleep } from './lib/vu.ts';
+import { parseCli } from '../src/platform/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const args: Record<string, string> = {};
-for (let i = 2; i < process.argv.length; i++) {
-  const m = /^--([^=]+)(?:=(.*))?$/.exec(process.argv[i]!);
-  if (m) args[m[1]!] = m[2] ?? process.argv[++i] ?? 'true';
-}
-const num = (key: string, fallback: number) => (args[key] === undefined ? fallback : Number(args[key]));
+const { values: own, extra } = parseCli({
+  usage: 'node load/failover.ts [--users 1000] [--arrival 10] [--redis-kill-at 8] [--kafka-kill-at 20] [--restart-after 20] [--url URL]',
+  about: 'A rush on the Redis Cluster and three Kafka brokers with a Redis master and a Kafka broker killed during it (docs/topologies.md).',
+  options: {
+    url: { type: 'string', help: 'the Encore under test (default ENCORE_URL, else http://127.0.0.1:3000)' },
+    'jwt-secret': { type: 'string', help: "the server's JWT_SECRET (default JWT_SECRET, else the development secret)" },
+    'redis-kill-at': { type: 'string', default: '8', help: 's into the rush to SIGKILL the {jobs} Redis master (negative: never)' },
+    'kafka-kill-at': { type: 'string', default: '20', help: 's into the rush to SIGKILL the broker leading payment.completed/0 (negative: never)' },
+    'restart-after': { type: 'string', default: '20', help: 's after a kill to restart the node' },
+  },
+  extra: { help: 'a rush option (npm run load -- --help): --users, --arrival, --limit, --abandon, --sse' },
+});
+// The rush reads its options, and these, from one string map (ScenarioContext.args).
+const args: Record<string, string | undefined> = { ...extra, ...own };
+const num = (key: string, fallback: number) => {
+  const v = args[key];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) {
+    console.error(`--${key} must be a number (got ${v})`);
+    process.exit(2);
+  }
+  return n;
+};
 const url = args.url ?? process.env.ENCORE_URL ?? 'http://127.0.0.1:3000';
 const secret = args['jwt-secret'] ?? process.env.JWT_SECRET ?? 'encore-development-secret-do-not-use-in-production';
 const redisKillAt = num('redis-kill-at', 8) * 1000;
