@@ -2,6 +2,7 @@
 import type { ScenarioContext } from './context.ts';
 import { request as httpRequest } from 'node:http';
 import { sleep } from './vu.ts';
+import { jobViewSchema } from '../../src/jobs/jobs.results.ts';
 
 export interface FanSession { userId: number; jwt: string; queueToken: string; concertId: number }
 
@@ -107,6 +108,12 @@ export async function runJob(ctx: ScenarioContext, fan: FanSession, kind: string
     const res = await ctx.client.request('GET /api/jobs/:id', 'GET', `/api/jobs/${submitted.json.jobId}?waitMs=10000`, { token: fan.jwt });
     if (res.json?.state === 'succeeded' || res.json?.state === 'failed' || res.status !== 200) {
       const ms = performance.now() - started;
+      // Every final answer is held to the job contract the API documents (src/jobs/jobs.results.ts).
+      const checked = res.status === 200 ? jobViewSchema.safeParse(res.json) : undefined;
+      if (checked && !checked.success) {
+        const issue = checked.error.issues[0]!;
+        throw new Error(`GET /api/jobs/${submitted.json.jobId} answered outside the job contract: ${issue.path.join('.')}: ${issue.message}`);
+      }
       ctx.recorder.timing(`${kind} submit-to-result`, ms);
       return { job: res.json ?? { state: 'error' }, ms };
     }
