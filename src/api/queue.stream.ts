@@ -7,7 +7,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { WaitingRoom, QueueStatus, WaitingReason } from '../domain/queue/queue.service.ts';
 import type { LineState, LineStateFeed } from '../domain/queue/queue.broadcast.ts';
-import { estimatePosition, planningRate, pollAfterMsFor, waitingPollAfterMs, type QueueTokenClaims } from '../domain/queue/queue.rules.ts';
+import { estimatePosition, planningRate, pollAfterMsFor, spreadPollAfterMs, waitingPollAfterMs, type QueueTokenClaims } from '../domain/queue/queue.rules.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { userIdOf } from './auth.ts';
@@ -18,7 +18,10 @@ interface Connection {
   claims: QueueTokenClaims;
   token: string;
   res: Response;
+  /** When the last status was sent (paces the next one). */
   lastSentAt: number;
+  /** When anything was last written, keep-alives included (paces the keep-alives). */
+  lastWriteAt: number;
   pollAfterMs: number;
   reason?: WaitingReason;
   /** An exact read is in flight; further ticks wait for it. */
@@ -27,6 +30,10 @@ interface Connection {
 }
 
 const KEEPALIVE_MS = 15_000;
+/** How often the keep-alive sweep looks for streams idle for KEEPALIVE_MS (see start()). */
+const KEEPALIVE_SWEEP_MS = 1000;
+/** How often each concert with connected fans is reported to `onConcert`. */
+const CONCERT_PING_MS = 15_000;
 
 export class QueueStreamHub {
   private readonly byConcert = new Map<number, { conns: Set<Connection>; off: () => void }>();
@@ -35,6 +42,7 @@ export class QueueStreamHub {
   private readonly logger: Logger;
   private readonly onConcert: (concertId: number) => Promise<void>;
   private timer?: NodeJS.Timeout;
+  private sweep?: NodeJS.Timeout;
   private stopHeartbeats?: () => void;
 
   /** `onConcert` runs for every concert with connected fans every 15 s (keeps its ticker alive). */
@@ -48,12 +56,18 @@ export class QueueStreamHub {
   start(): void {
     // A connected fan is alive: the batched heartbeat writes it at every flush.
     this.stopHeartbeats = this.room.heartbeats.addStanding(() => this.connectedFans());
-    this.timer = setInterval(() => this.keepAlive(), KEEPALIVE_MS);
+    this.timer = setInterval(() => this.pingConcerts(), CONCERT_PING_MS);
     this.timer.unref();
+    // A sweep every second writes a keep-alive to each stream idle for 15 s. One pass every 15 s
+    // wrote to every idle stream at once: 18,000 streams that connected together stayed in step
+    // and blocked the event loop with one burst of writes (lobby: status p99 164 ms beside them).
+    this.sweep = setInterval(() => this.keepAlive(), KEEPALIVE_SWEEP_MS);
+    this.sweep.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.sweep);
     this.stopHeartbeats?.();
     for (const { conns } of this.byConcert.values()) for (const c of conns) this.close(c);
   }
@@ -79,7 +93,7 @@ export class QueueStreamHub {
       endOnShutdown(res);
       // EventSource reconnects after `retry` ms when the connection drops.
       res.write('retry: 3000\n\n');
-      const conn: Connection = { claims, token: token!, res, lastSentAt: 0, pollAfterMs: status.pollAfterMs, reading: false, closed: false };
+      const conn: Connection = { claims, token: token!, res, lastSentAt: 0, lastWriteAt: 0, pollAfterMs: status.pollAfterMs, reading: false, closed: false };
       this.send(conn, status);
       if (status.state !== 'WAITING') return this.close(conn);
       this.add(conn);
@@ -170,17 +184,26 @@ export class QueueStreamHub {
   }
 
   private send(conn: Connection, status: QueueStatus): void {
-    conn.lastSentAt = Date.now();
-    conn.pollAfterMs = status.pollAfterMs;
+    conn.lastSentAt = conn.lastWriteAt = Date.now();
+    // The next paced update of a waiting fan, spread by ±20 % like the polls' pace, so that fans
+    // who connected together are not all sent their update in the same tick.
+    conn.pollAfterMs = status.state === 'WAITING' ? spreadPollAfterMs(status.pollAfterMs, Math.random()) : status.pollAfterMs;
     conn.reason = status.state === 'WAITING' ? status.reason : undefined;
     conn.res.write(`event: status\ndata: ${JSON.stringify(status)}\n\n`);
   }
 
+  private pingConcerts(): void {
+    for (const concertId of this.byConcert.keys()) void this.onConcert(concertId).catch(() => undefined);
+  }
+
   private keepAlive(): void {
     const now = Date.now();
-    for (const [concertId, { conns }] of this.byConcert) {
-      void this.onConcert(concertId).catch(() => undefined);
-      for (const c of conns) if (now - c.lastSentAt >= KEEPALIVE_MS) c.res.write(': keep-alive\n\n');
+    for (const { conns } of this.byConcert.values()) {
+      for (const c of conns) {
+        if (now - c.lastWriteAt < KEEPALIVE_MS) continue;
+        c.lastWriteAt = now;
+        c.res.write(': keep-alive\n\n');
+      }
     }
   }
 
