@@ -7,11 +7,11 @@
 //
 //   node load/job-wait-cost.ts [--root .] [--n 1000] [--seconds 20] [--redis-port 6431] [--port 3931]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { parseCli } from '../src/platform/cli.ts';
+import { processCpuSeconds } from './lib/stats.ts';
 
 const { values: args } = parseCli({
   usage: 'node load/job-wait-cost.ts [--root .] [--n 1000] [--seconds 20] [--redis-port 6431] [--port 3931]',
@@ -43,10 +43,6 @@ async function waitFor(check: () => Promise<boolean>, what: string) {
   throw new Error(`${what} did not come up`);
 }
 
-const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
-};
 
 const redisPort = args['redis-port'];
 children.push(spawn('redis-server', ['--port', redisPort, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
@@ -87,9 +83,9 @@ await sleep(3000); // every poll is in and waiting
 
 const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
 const c0 = await commands();
-const t0 = cpuTicks(api.pid!);
+const t0 = processCpuSeconds(api.pid!);
 await sleep(seconds * 1000);
-const t1 = cpuTicks(api.pid!);
+const t1 = processCpuSeconds(api.pid!);
 const c1 = await commands();
 
 stop = true;
@@ -97,7 +93,7 @@ abort.abort();
 await Promise.allSettled(pollers);
 const report = {
   root, waiting: n, seconds,
-  apiCpuPercent: Math.round(((t1 - t0) / 100 / seconds) * 1000) / 10,
+  apiCpuPercent: Math.round(((t1 - t0) / seconds) * 1000) / 10,
   redisCommandsPerSecond: Math.round(((c1 - c0 - 1) / seconds) * 10) / 10, // minus this script's own INFO
 };
 console.log(JSON.stringify(report));

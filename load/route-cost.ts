@@ -3,10 +3,10 @@
 // /proc/<pid>/stat before and after. CPU time, unlike latency, barely moves when other work shares
 // the machine, so it compares two versions of a route even on a busy box. The server needs
 // RATE_LIMITS=off and the seed's users; joins go to --concert with users 15001… (re-joins are 200s).
-import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { parseCli } from '../src/platform/cli.ts';
 import { Identity } from './lib/identity.ts';
+import { processCpuSeconds } from './lib/stats.ts';
 
 const { values: o } = parseCli({
   usage: 'node load/route-cost.ts --pid <API pid> [--url URL] [--n 5000] [--concert 10] [--only status]',
@@ -25,10 +25,6 @@ if (!o.pid) {
 }
 const pid = Number(o.pid);
 const N = Number(o.n);
-const cpuTicks = () => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (10 ms)
-};
 const pool = new Pool(o.url!, { connections: 64 });
 const identity = new Identity(process.env.JWT_SECRET ?? 'encore-development-secret-do-not-use-in-production');
 
@@ -40,7 +36,7 @@ async function req(method: 'GET' | 'POST', path: string, headers: Record<string,
 async function measure(name: string, make: (i: number) => Promise<{ status: number }>) {
   if (o.only && !name.includes(o.only)) return;
   for (let i = 0; i < 200; i++) await make(i); // warm-up: JIT, caches, verified tokens
-  const t0 = cpuTicks();
+  const t0 = processCpuSeconds(pid);
   const statuses: Record<number, number> = {};
   let next = 0;
   await Promise.all(Array.from({ length: 32 }, async () => {
@@ -49,7 +45,7 @@ async function measure(name: string, make: (i: number) => Promise<{ status: numb
       statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     }
   }));
-  const us = ((cpuTicks() - t0) * 10_000) / N;
+  const us = ((processCpuSeconds(pid) - t0) * 1_000_000) / N;
   console.log(`${name.padEnd(26)} ${us.toFixed(0).padStart(6)} µs CPU/request  ${JSON.stringify(statuses)}`);
 }
 

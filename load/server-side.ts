@@ -10,6 +10,7 @@
 import { Redis } from 'ioredis';
 import { parseCli } from '../src/platform/cli.ts';
 import { bullPrefix } from '../src/jobs/jobs.queues.ts';
+import { percentile } from './lib/stats.ts';
 
 const { values: o } = parseCli({
   usage: 'node load/server-side.ts [--url http://127.0.0.1:3000] [--metrics-url URL] [--no-jobs]',
@@ -45,11 +46,6 @@ function bucketQuantile(b: Buckets, q: number): string {
   return hit.le === Infinity ? `> ${sorted.at(-2)!.le * 1000} ms` : `≤ ${hit.le * 1000} ms`;
 }
 
-const pct = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
-};
-
 async function routes(): Promise<void> {
   const url = new URL('/metrics', o['metrics-url'] ?? o.url);
   const res = await fetch(url).catch((err: Error) => { throw new Error(`no /metrics at ${url.href} (${err.message})`); });
@@ -84,9 +80,9 @@ async function jobs(): Promise<void> {
     for (const [name, t] of byName) {
       rows.push({
         job: name, completed: t.length,
-        'wait p50': pct(t.map((x) => x.wait), 0.5), 'wait p99': pct(t.map((x) => x.wait), 0.99),
-        'run p50': pct(t.map((x) => x.run), 0.5), 'run p99': pct(t.map((x) => x.run), 0.99),
-        'submit→finish p99': pct(t.map((x) => x.total), 0.99),
+        'wait p50': percentile(t.map((x) => x.wait), 50), 'wait p99': percentile(t.map((x) => x.wait), 99),
+        'run p50': percentile(t.map((x) => x.run), 50), 'run p99': percentile(t.map((x) => x.run), 99),
+        'submit→finish p99': percentile(t.map((x) => x.total), 99),
       });
     }
   }

@@ -10,7 +10,6 @@
 //      and, with `--api-pid` (a locally started API), the API's CPU per 1,000 waiting fans.
 // Needs the server's REDIS_URL / REDIS_PREFIX / JWT_SECRET (or QUEUE_TOKEN_SECRET) in this shell.
 // At the end the concert is resumed and, unless `--keep`, its line is deleted.
-import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/platform/config.ts';
 import { WaitingRoom } from '../../src/domain/queue/queue.service.ts';
@@ -18,6 +17,7 @@ import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
 import { goal, type Scenario } from '../lib/context.ts';
 import { join, pacing, status, streamUntilFinal, type FanSession } from '../lib/fan.ts';
 import { sleep } from '../lib/vu.ts';
+import { processCpuSeconds } from '../lib/stats.ts';
 
 const FILLER_BASE = 100_000_000;
 
@@ -83,11 +83,11 @@ export const lobby: Scenario = async (ctx) => {
 
   // 3. Wait at the server's pace.
   ctx.recorder.beginPhase();
-  const cpuAtStart = apiPid ? cpuSeconds(apiPid) : undefined;
+  const cpuAtStart = apiPid ? processCpuSeconds(apiPid) : undefined;
   const waitStarted = Date.now();
   let cpuSettled: { at: number; cpu: number } | undefined;
   const settleTimer = setTimeout(() => {
-    if (apiPid) cpuSettled = { at: Date.now(), cpu: cpuSeconds(apiPid) };
+    if (apiPid) cpuSettled = { at: Date.now(), cpu: processCpuSeconds(apiPid) };
     ctx.recorder.beginPhase(); // the settled wait: status polls only (streams record their first event)
   }, settle * 1000);
   const deadline = waitStarted + duration * 1000;
@@ -112,7 +112,7 @@ export const lobby: Scenario = async (ctx) => {
   }));
   clearTimeout(settleTimer);
   const waitEnded = Date.now();
-  const cpuEnd = apiPid ? cpuSeconds(apiPid) : undefined;
+  const cpuEnd = apiPid ? processCpuSeconds(apiPid) : undefined;
   if (apiPid && !cpuSettled) throw new Error(`--settle ${settle} must be shorter than --duration ${duration}`);
   const waitSeconds = cpuSettled ? (waitEnded - cpuSettled.at) / 1000 : (waitEnded - waitStarted) / 1000;
   const cpuUsed = cpuEnd !== undefined && cpuSettled ? cpuEnd - cpuSettled.cpu : undefined;
@@ -161,13 +161,6 @@ export const lobby: Scenario = async (ctx) => {
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
-}
-
-/** user + system CPU seconds of a local process, from /proc/<pid>/stat (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -16,6 +16,7 @@ import { WaitingRoom } from '../../src/domain/queue/queue.service.ts';
 import { queueKeys } from '../../src/domain/queue/queue.keys.ts';
 import { newSaleSeed } from '../../src/domain/queue/queue.fairness.ts';
 import { goal, type Scenario } from '../lib/context.ts';
+import { percentile } from '../lib/stats.ts';
 
 const FILLER_BASE = 100_000_000;
 
@@ -68,9 +69,7 @@ export const opening: Scenario = async (ctx) => {
   }
   redis.disconnect();
 
-  const sorted = [...report.batchMs].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-  const batchMax = sorted[sorted.length - 1] ?? 0;
+  const batchMax = percentile(report.batchMs, 100);
   return {
     durationSeconds: (Date.now() - started) / 1000,
     parameters: { waiting, batch, concertId },
@@ -78,7 +77,7 @@ export const opening: Scenario = async (ctx) => {
       fill: { fans: filled, preQueue, seconds: round(fillSeconds), perSecond: Math.round(filled / Math.max(0.001, fillSeconds)) },
       opening: {
         totalMs: round(totalMs), computeMs: round(report.computeMs), batches: report.batchMs.length,
-        batchMs: { p50: round(pct(50)), p99: round(pct(99)), max: round(batchMax), sum: round(report.batchMs.reduce((a, b) => a + b, 0)) },
+        batchMs: { p50: round(percentile(report.batchMs, 50)), p99: round(percentile(report.batchMs, 99)), max: round(batchMax), sum: round(report.batchMs.reduce((a, b) => a + b, 0)) },
         redisScripts: { calls: scriptCalls, totalMs: round(scriptMs), meanMsPerCall: round(scriptMs / Math.max(1, scriptCalls)) },
         placed: report.placed, lineAfter: line, entrantIdsPublished: published,
       },

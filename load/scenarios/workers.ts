@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import { goal, type Scenario } from '../lib/context.ts';
+import { percentile } from '../lib/stats.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createOrm, sqlBatch, rowsOf, type Orm } from '../../src/platform/db.ts';
 import { connectRedis, createRedis } from '../../src/platform/redis.ts';
@@ -132,9 +133,8 @@ async function phase(orm: Orm, queue: Queue, prefix: string, redisUrl: string, n
   await events.close();
   connection.disconnect(); // BullMQ leaves a connection it was given open
   const finished = (await Promise.all(jobs.map((j) => queue.getJob(j.id!)))).filter((j): j is Job => !!j);
-  const run = finished.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)).sort((a, b) => a - b);
-  const wait = finished.map((j) => (j.processedOn ?? 0) - j.timestamp).sort((a, b) => a - b);
-  const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+  const run = finished.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0));
+  const wait = finished.map((j) => (j.processedOn ?? 0) - j.timestamp);
   const outcomes: Record<string, number> = {};
   for (const j of finished) {
     const rv = j.returnvalue as { ok?: boolean; error?: { code: string } } | null;
@@ -148,7 +148,7 @@ async function phase(orm: Orm, queue: Queue, prefix: string, redisUrl: string, n
     seconds,
     report: {
       jobs: payloads.length, seconds: Math.round(seconds * 100) / 100, jobsPerSecond: Math.round(payloads.length / seconds),
-      runMs: { p50: pct(run, 50), p99: pct(run, 99), max: run.at(-1) ?? 0 }, queueWaitMs: { p50: pct(wait, 50), p99: pct(wait, 99) },
+      runMs: { p50: percentile(run, 50), p99: percentile(run, 99), max: percentile(run, 100) }, queueWaitMs: { p50: percentile(wait, 50), p99: percentile(wait, 99) },
       outcomes,
       // Server-wide: anything else using the database during the run is counted too.
       statementsPerJob: Object.fromEntries(Object.keys(delta).map((k) => [k, perJob(k)])),
